@@ -1,0 +1,45 @@
+# The two commands: `make run` and `make test` (see README).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(PY) -m flask --app wsgi
+
+.PHONY: run test venv dev-venv translations extract-messages bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.run-deps $@
+
+venv: $(VENV)/.run-deps
+dev-venv: $(VENV)/.dev-deps
+
+translations: $(VENV)/.run-deps
+	$(VENV)/bin/pybabel -q compile -d portal/translations
+
+extract-messages: dev-venv
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -o portal/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+
+run: venv translations
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo-data --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: dev-venv
+	$(VENV)/bin/pybabel -q compile -d portal/translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: dev-venv translations
+	$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,170 @@
+"""The permission policy: every rule, once. `can(user, action, obj)` answers; `ensure` raises.
+
+`user` is a Person, or None / an anonymous user object for the public. Rules are named
+`<noun>.<verb>`; an unknown name raises UnknownAction so a typo can never silently allow or deny.
+Templates reach the same rules through the `can` Jinja global.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from committees.errors import Forbidden
+from committees.i18n import N_
+from committees.models import Committee, CommitteeRoleKind, Organisation, Person
+
+COCHAIR = CommitteeRoleKind.COCHAIR
+SECRETARY = CommitteeRoleKind.SECRETARY
+REPRESENTATIVE = CommitteeRoleKind.REPRESENTATIVE
+OBSERVER = CommitteeRoleKind.OBSERVER
+
+
+class UnknownAction(KeyError):
+    pass
+
+
+def person_of(user: Any) -> Person | None:
+    """The signed-in, active Person behind `user`, or None for the public."""
+    if isinstance(user, Person) and user.active:
+        return user
+    return None
+
+
+def committee_roles(user: Any, committee: Committee | int | None) -> set[CommitteeRoleKind]:
+    """The user's roles in a committee, from one query per person object (cached on it)."""
+    person = person_of(user)
+    if person is None or committee is None:
+        return set()
+    committee_id = committee if isinstance(committee, int) else committee.id
+    cache = person.__dict__.get("_policy_roles")
+    if cache is None:
+        cache = {}
+        for role in person.committee_roles:
+            cache.setdefault(role.committee_id, set()).add(role.role)
+        person.__dict__["_policy_roles"] = cache
+    return cache.get(committee_id, set())
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles after a change of committee roles."""
+    if isinstance(user, Person):
+        user.__dict__.pop("_policy_roles", None)
+
+
+def is_coordinator(user: Any) -> bool:
+    person = person_of(user)
+    return bool(person and person.is_coordinator)
+
+
+def is_admin(user: Any) -> bool:
+    person = person_of(user)
+    return bool(person and person.is_admin)
+
+
+def signed_in(user: Any, obj: Any = None) -> bool:
+    return person_of(user) is not None
+
+
+def coordinator(user: Any, obj: Any = None) -> bool:
+    return is_coordinator(user)
+
+
+def admin(user: Any, obj: Any = None) -> bool:
+    return is_admin(user)
+
+
+def _committee_visible(user: Any, committee: Committee) -> bool:
+    if is_coordinator(user):
+        return True
+    if not committee.active:
+        return bool(committee_roles(user, committee))
+    return committee.is_public or signed_in(user)
+
+
+def _cochair(user: Any, committee: Committee) -> bool:
+    return is_coordinator(user) or COCHAIR in committee_roles(user, committee)
+
+
+def _roster_editor(user: Any, committee: Committee) -> bool:
+    return is_coordinator(user) or bool({COCHAIR, SECRETARY} & committee_roles(user, committee))
+
+
+def _may_request_membership(user: Any, committee: Committee) -> bool:
+    person = person_of(user)
+    return bool(
+        person
+        and committee.active
+        and person.organisation is not None
+        and person.organisation.active
+    )
+
+
+def _shares_committee(viewer: Person, other: Person) -> bool:
+    mine = {r.committee_id for r in viewer.committee_roles}
+    return any(r.committee_id in mine for r in other.committee_roles)
+
+
+def _view_contact(user: Any, other: Person) -> bool:
+    person = person_of(user)
+    if person is None:
+        return False
+    if person.id == other.id or person.is_coordinator:
+        return True
+    if person.organisation_id and person.organisation_id == other.organisation_id:
+        return True
+    return _shares_committee(person, other)
+
+
+def _edit_organisation(user: Any, org: Organisation) -> bool:
+    person = person_of(user)
+    if person is None:
+        return False
+    return person.is_coordinator or (person.is_primary_contact and person.organisation_id == org.id)
+
+
+def _set_role(user: Any, other: Person | None = None) -> bool:
+    return is_admin(user)
+
+
+Rule = Callable[[Any, Any], bool]
+
+RULES: dict[str, tuple[Rule, str]] = {
+    # committees
+    "committee.view": (_committee_visible, N_("see this committee")),
+    "committee.view_roster": (lambda u, c: signed_in(u) and _committee_visible(u, c), N_("see the roster")),
+    "committee.export_roster": (_roster_editor, N_("export the roster")),
+    "committee.create": (coordinator, N_("create committees")),
+    "committee.edit": (_cochair, N_("edit this committee")),
+    "committee.appoint": (coordinator, N_("appoint co-chairs and secretaries")),
+    "membership.manage": (_cochair, N_("manage the members of this committee")),
+    "membership.request": (_may_request_membership, N_("ask to join this committee")),
+    # organisations
+    "organisation.list": (signed_in, N_("see the organisation directory")),
+    "organisation.view": (signed_in, N_("see this organisation")),
+    "organisation.create": (coordinator, N_("create organisations")),
+    "organisation.edit": (_edit_organisation, N_("edit this organisation")),
+    # people
+    "person.view": (signed_in, N_("see this person")),
+    "person.view_contact": (_view_contact, N_("see this person's contact details")),
+    "person.manage": (coordinator, N_("manage accounts")),
+    "person.set_role": (_set_role, N_("change global roles")),
+    "profile.edit": (signed_in, N_("edit your profile")),
+    # administration
+    "audit.view": (coordinator, N_("read the audit log")),
+    "outbox.view": (coordinator, N_("read the outbox")),
+    "import.run": (coordinator, N_("import organisations and people")),
+}
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    try:
+        rule, _ = RULES[action]
+    except KeyError:
+        raise UnknownAction(action) from None
+    return bool(rule(user, obj))
+
+
+def ensure(user: Any, action: str, obj: Any = None) -> None:
+    """Raise Forbidden unless `user` may perform `action` on `obj`."""
+    if not can(user, action, obj):
+        raise Forbidden(RULES[action][1], code="forbidden")

@@ -1,0 +1,47 @@
+"""Signing in and out, invitations and password resets; the Flask-Login glue."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Flask, current_app, session
+from flask_login import AnonymousUserMixin
+
+from committees.services import sessions
+from portal.extensions import login_manager
+
+bp = Blueprint("auth", __name__)
+
+
+class Anonymous(AnonymousUserMixin):
+    id = None
+    language = None
+    timezone = None
+    is_coordinator = False
+    is_admin = False
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=app.config["REMEMBER_COOKIE_DURATION_DAYS"]))
+    app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+
+
+@login_manager.user_loader
+def load_user(key: str):
+    cfg = current_app.config
+    person = sessions.load_session(
+        key,
+        idle=timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]),
+        absolute=timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"]),
+        remember_for=cfg["REMEMBER_COOKIE_DURATION"],
+    )
+    if person is None:
+        session.pop("_user_id", None)
+    return person
+
+
+from portal.auth import views  # noqa: E402,F401

@@ -1,0 +1,35 @@
+"""Committee pages and the organisation directory."""
+from __future__ import annotations
+
+from flask import render_template
+
+from committees import queries
+from committees.models import Organisation
+from portal.bodies import bp
+from portal.loaders import committee_or_404, ensure, load_or_404, user
+
+
+@bp.route("/committees")
+def list_committees():
+    cards = queries.list_committee_cards(user())
+    return render_template("bodies/committees.html", cards=cards)
+
+
+@bp.route("/committees/<slug>")
+def show_committee(slug: str):
+    committee = committee_or_404(slug)
+    card = queries.get_committee_card(committee)
+    return render_template("bodies/committee.html", committee=committee, card=card)
+
+
+@bp.route("/organisations")
+def list_organisations():
+    ensure("organisation.list")
+    return render_template("bodies/organisations.html", organisations=[])
+
+
+@bp.route("/organisations/<int:org_id>")
+def show_organisation(org_id: int):
+    org = load_or_404(Organisation, org_id)
+    ensure("organisation.view", org)
+    return render_template("bodies/organisation.html", org=org)

@@ -1,0 +1,21 @@
+"""Binding the extensions to the app."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from committees import passwords
+from portal.extensions import bootstrap, csrf, db, limiter, migrate
+
+
+def init_app(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"],
+                        app.config["ARGON2_PARALLELISM"])

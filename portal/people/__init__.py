@@ -1,0 +1,6 @@
+"""Profiles and people pages."""
+from flask import Blueprint
+
+bp = Blueprint("people", __name__)
+
+from portal.people import views  # noqa: E402,F401

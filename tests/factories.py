@@ -1,0 +1,81 @@
+"""Test data builders (gen_* style): each commits so the web layer sees the rows."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from committees.db import db
+from committees.models import (
+    Committee,
+    CommitteeRole,
+    CommitteeRoleKind,
+    GlobalRole,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationType,
+    Person,
+)
+from committees.markdown import render_markdown
+from committees.passwords import hash_password
+
+PASSWORD = "correct horse battery staple"
+_HASH: list[str] = []
+_seq = itertools.count(1)
+
+
+def password_hash() -> str:
+    if not _HASH:
+        _HASH.append(hash_password(PASSWORD))
+    return _HASH[0]
+
+
+def make_org(name: str | None = None, type: OrganisationType = OrganisationType.NGO, **kw) -> Organisation:
+    n = next(_seq)
+    org = Organisation(name=name or f"Organisation {n}", short_name=kw.pop("short_name", f"O{n}"), type=type, **kw)
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def make_person(email: str | None = None, *, org: Organisation | None = None, role: GlobalRole = GlobalRole.NONE,
+                name: str | None = None, active: bool = True, **kw) -> Person:
+    n = next(_seq)
+    person = Person(email=(email or f"person{n}@example.org").lower(), full_name=name or f"Person {n}",
+                    organisation=org, global_role=role, password_hash=password_hash(), active=active, **kw)
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def make_committee(name: str | None = None, *, public: bool = False, slug: str | None = None, **kw) -> Committee:
+    n = next(_seq)
+    name = name or f"Committee {n}"
+    mandate = kw.pop("mandate", "Works on **things**.")
+    committee = Committee(name=name, slug=slug or f"committee-{n}", mandate=mandate,
+                          mandate_html=render_markdown(mandate), is_public=public, **kw)
+    db.session.add(committee)
+    db.session.commit()
+    return committee
+
+
+def make_membership(committee: Committee, org: Organisation,
+                    status: MembershipStatus = MembershipStatus.ACTIVE) -> Membership:
+    membership = Membership(committee=committee, organisation=org, status=status, joined_on=date(2024, 1, 15))
+    db.session.add(membership)
+    db.session.commit()
+    return membership
+
+
+def give_role(person: Person, committee: Committee, role: CommitteeRoleKind, *, primary: bool = False) -> CommitteeRole:
+    membership = None
+    if role == CommitteeRoleKind.REPRESENTATIVE and person.organisation is not None:
+        membership = db.session.query(Membership).filter_by(committee_id=committee.id,
+                                                             organisation_id=person.organisation.id).first()
+        if membership is None:
+            membership = make_membership(committee, person.organisation)
+    row = CommitteeRole(committee=committee, person=person, role=role, is_primary=primary, membership=membership)
+    db.session.add(row)
+    db.session.commit()
+    person.__dict__.pop("_policy_roles", None)
+    return row
