@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("bodies", __name__)
 
-from portal.bodies import views  # noqa: E402,F401
+from portal.bodies import committee_views, organisation_views  # noqa: E402,F401
