@@ -1,0 +1,2 @@
+"""The audit log and the outbox pages."""
+from portal.admin import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Coordinators manage people: list, create and invite, edit, deactivate, roles."""
+from portal.admin import bp  # noqa: F401
