@@ -1,0 +1,31 @@
+"""From sign-in to the roster, in a real browser, on a desktop and on a 375 px phone."""
+from __future__ import annotations
+
+from tests import factories as f
+from tests.e2e.conftest import shot, sign_in
+
+
+def test_representative_signs_in_and_sees_their_committee(live_server, page, world):
+    sign_in(page, live_server, world.representative.email, f.PASSWORD)
+    assert "Rita Rep" in page.content()
+    page.click("text=Access and Legal Rights")
+    assert page.locator("h1").inner_text() == "Access and Legal Rights"
+    shot(page, "committee-desktop")
+
+
+def test_phone_has_no_horizontal_scroll(live_server, phone, world):
+    sign_in(phone, live_server, world.cochair.email, f.PASSWORD)
+    for path in ["/", "/committees", f"/committees/{world.committee.slug}"]:
+        phone.goto(live_server + path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} scrolls sideways ({width}px)"
+    shot(phone, "committee-phone")
+
+
+def test_keyboard_skip_link_moves_focus_to_main(live_server, page, world):
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip-link" in focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
