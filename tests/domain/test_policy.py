@@ -1,0 +1,180 @@
+"""Each policy rule × each role, as a table (FlaskBB's tests/unit/test_requirements.py, one row per case).
+
+A rule in committees.policy.RULES without a row here fails the suite by name. Rows name the roles
+that are allowed; every other role in tests.conftest.ROLES must be denied.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from committees import policy
+from committees.db import db
+from committees.errors import Forbidden
+from committees.models import CommitteeRoleKind
+from tests import factories as f
+from tests.conftest import ROLES
+
+SIGNED_IN = set(ROLES) - {"public"}
+COORDINATORS = {"coordinator", "admin"}
+EVERYONE = set(ROLES)
+
+
+@dataclass(frozen=True)
+class Row:
+    action: str
+    label: str
+    obj: Callable[[Any], Any]
+    allowed: frozenset
+
+    @property
+    def id(self) -> str:
+        return f"{self.action}[{self.label}]"
+
+
+def row(action: str, label: str, obj: Callable[[Any], Any], allowed) -> Row:
+    return Row(action, label, obj, frozenset(allowed))
+
+
+def _inactive_committee(w):
+    w.other_committee.active = False
+    db.session.commit()
+    return w.other_committee
+
+
+def _role(person_attr: str):
+    return lambda w: getattr(w, person_attr).committee_roles[0]
+
+
+def _primary_contact_org(w):
+    """The NGO, after its representative became its primary contact."""
+    w.representative.is_primary_contact = True
+    db.session.commit()
+    return w.ngo
+
+
+def _inactive_org(w):
+    w.ngo.active = False
+    db.session.commit()
+    return w.ngo
+
+
+TABLE = [
+    # committees
+    row("committee.view", "public committee", lambda w: w.committee, EVERYONE),
+    row("committee.view", "private committee", lambda w: w.other_committee, SIGNED_IN),
+    row("committee.view", "inactive committee, nobody of ours in it", _inactive_committee, COORDINATORS),
+    row("committee.view_roster", "public committee", lambda w: w.committee, SIGNED_IN),
+    row("committee.view_roster", "inactive committee", _inactive_committee, COORDINATORS),
+    row("committee.export_roster", "own committee", lambda w: w.committee, {"secretary", "cochair"} | COORDINATORS),
+    row("committee.export_roster", "another committee", lambda w: w.other_committee, COORDINATORS),
+    row("committee.create", "", lambda w: None, COORDINATORS),
+    row("committee.edit", "own committee", lambda w: w.committee, {"cochair"} | COORDINATORS),
+    row("committee.edit", "another committee", lambda w: w.other_committee, COORDINATORS),
+    row("committee.rename", "own committee", lambda w: w.committee, COORDINATORS),
+    row("committee.appoint", "own committee", lambda w: w.committee, COORDINATORS),
+    row("membership.manage", "own committee", lambda w: w.committee, {"cochair"} | COORDINATORS),
+    row("membership.manage", "another committee", lambda w: w.other_committee, COORDINATORS),
+    # The NGO and the municipal body are already members; the outsider organisation is not.
+    row("membership.request", "committee of the NGO", lambda w: w.committee, {"non_member", "observer"}),
+    row("membership.request", "inactive committee", _inactive_committee, set()),
+    row("role.remove", "a secretary's role", _role("secretary"), {"cochair"} | COORDINATORS),
+    row("role.remove", "a co-chair's role", _role("cochair_municipal"), COORDINATORS),
+    row("role.remove", "a role in another committee", _role("other_rep"), COORDINATORS),
+    # organisations
+    row("organisation.list", "", lambda w: None, SIGNED_IN),
+    row("organisation.view", "", lambda w: w.ngo, SIGNED_IN),
+    row("organisation.create", "", lambda w: None, COORDINATORS),
+    row("organisation.edit", "no primary contact among the roles", lambda w: w.ngo, COORDINATORS),
+    row("organisation.edit", "own organisation as primary contact", _primary_contact_org,
+        {"representative"} | COORDINATORS),
+    row("organisation.set_active", "", lambda w: w.ngo, COORDINATORS),
+    row("organisation.view_inactive", "", lambda w: None, COORDINATORS),
+    row("organisation.request_membership", "own organisation", lambda w: w.ngo, {"representative", "cochair"}),
+    row("organisation.request_membership", "outsider organisation", lambda w: w.outsider_org,
+        {"non_member", "observer"}),
+    row("organisation.request_membership", "inactive organisation", _inactive_org, set()),
+    # people
+    row("person.view", "", lambda w: w.representative, SIGNED_IN),
+    # self, a colleague of the same organisation, people of the same committee, coordinators
+    row("person.view_contact", "a representative", lambda w: w.representative,
+        {"observer", "representative", "secretary", "cochair"} | COORDINATORS),
+    row("person.view_contact", "someone of another committee", lambda w: w.other_rep,
+        {"non_member", "observer"} | COORDINATORS),
+    row("person.manage", "", lambda w: None, COORDINATORS),
+    row("person.edit", "a member's account", lambda w: w.representative, COORDINATORS),
+    row("person.edit", "a coordinator's account", lambda w: w.coordinator, {"admin"}),
+    row("person.set_role", "", lambda w: w.representative, {"admin"}),
+    row("profile.edit", "", lambda w: None, SIGNED_IN),
+    # administration
+    row("audit.view", "", lambda w: None, COORDINATORS),
+    row("outbox.view", "", lambda w: None, COORDINATORS),
+    row("import.run", "", lambda w: None, COORDINATORS),
+]
+
+
+def test_every_rule_has_rows():
+    covered = {r.action for r in TABLE}
+    missing = sorted(set(policy.RULES) - covered)
+    assert not missing, "Policy rules with no row in tests/domain/test_policy.py: " + ", ".join(missing)
+    unknown = sorted(covered - set(policy.RULES))
+    assert not unknown, "Rows for rules that do not exist: " + ", ".join(unknown)
+
+
+@pytest.mark.parametrize("case", TABLE, ids=lambda r: r.id)
+def test_rule_by_role(world, case: Row):
+    obj = case.obj(world)
+    answers = {role: policy.can(world.person(role), case.action, obj) for role in ROLES}
+    expected = {role: role in case.allowed for role in ROLES}
+    assert answers == expected
+
+
+@pytest.mark.parametrize("case", TABLE, ids=lambda r: r.id)
+def test_inactive_person_is_treated_as_public(world, case: Row):
+    obj = case.obj(world)
+    public = policy.can(None, case.action, obj)
+    for role in SIGNED_IN:
+        person = world.person(role)
+        person.active = False
+        db.session.commit()
+        assert policy.can(person, case.action, obj) == public, f"inactive {role}"
+        person.active = True
+        db.session.commit()
+
+
+def test_unknown_action_raises(world):
+    for user in (None, world.admin, world.representative):
+        with pytest.raises(policy.UnknownAction):
+            policy.can(user, "committee.veiw", world.committee)
+        with pytest.raises(policy.UnknownAction):
+            policy.ensure(user, "nonsense", None)
+
+
+def test_ensure_raises_forbidden_with_the_rule_message(world):
+    policy.ensure(world.cochair, "committee.edit", world.committee)
+    with pytest.raises(Forbidden) as caught:
+        policy.ensure(world.representative, "committee.edit", world.committee)
+    assert caught.value.code == "forbidden"
+
+
+def test_anonymous_user_object_is_public(world):
+    class Anonymous:
+        is_authenticated = False
+        is_coordinator = True  # a lying object must not be believed
+        is_admin = True
+        active = True
+
+    for case in TABLE[:8]:
+        obj = case.obj(world)
+        assert policy.can(Anonymous(), case.action, obj) == policy.can(None, case.action, obj), case.id
+
+
+def test_roles_cache_is_refreshed_by_forget_roles(world):
+    person = f.make_person("newchair@example.org", org=world.ngo)
+    assert not policy.can(person, "committee.edit", world.committee)
+    f.give_role(person, world.committee, CommitteeRoleKind.COCHAIR)
+    policy.forget_roles(person)
+    assert policy.can(person, "committee.edit", world.committee)
