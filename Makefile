@@ -24,9 +24,9 @@ dev-venv: $(VENV)/.dev-deps
 translations: $(VENV)/.run-deps
 	$(VENV)/bin/pybabel -q compile -d portal/translations
 
+# Extract, merge into el/ar, compile, and count what is left to translate.
 extract-messages: dev-venv
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -o portal/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
+	./scripts/update_translations.sh
 
 run: venv translations
 	mkdir -p instance
