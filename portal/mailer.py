@@ -6,8 +6,9 @@ import ssl
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, has_request_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -20,11 +21,23 @@ def render_mail(template: str, language: str, context: dict) -> tuple[str, str, 
     """Render templates/email/<template>.{subject.txt,txt,html} in the recipient's language."""
     context = dict(context, portal_name=current_app.config["PORTAL_NAME"],
                    base_url=current_app.config["PORTAL_BASE_URL"])
+    if not has_request_context():  # the CLI or a domain test: url_for needs a request to build paths
+        with _mail_request_context():
+            return render_mail(template, language, context)
     with force_locale(language or "en"):
         subject = render_template(f"email/{template}.subject.txt", **context).strip()
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", **context)
     return subject, text, html
+
+
+def _mail_request_context():
+    """A request context for rendering outside a request; links are built from PORTAL_BASE_URL."""
+    parts = urlsplit(current_app.config["PORTAL_BASE_URL"])
+    ctx = current_app.test_request_context("/", base_url=f"{parts.scheme or 'http'}://{parts.netloc or 'localhost'}")
+    if ctx.url_adapter is None:  # the base URL's host is not in TRUSTED_HOSTS (as in the tests)
+        ctx.url_adapter = current_app.url_map.bind(parts.netloc or "localhost", url_scheme=parts.scheme or "http")
+    return ctx
 
 
 def init_app(app: Flask) -> None:
