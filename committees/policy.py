@@ -122,6 +122,11 @@ def _edit_organisation(user: Any, org: Organisation) -> bool:
     return person.is_coordinator or (person.is_primary_contact and person.organisation_id == org.id)
 
 
+def _asks_for_own_organisation(user: Any, org: Organisation) -> bool:
+    person = person_of(user)
+    return bool(person and org is not None and org.active and person.organisation_id == org.id)
+
+
 def _set_role(user: Any, other: Person | None = None) -> bool:
     return is_admin(user)
 
@@ -143,6 +148,10 @@ RULES: dict[str, tuple[Rule, str]] = {
     "organisation.view": (signed_in, N_("see this organisation")),
     "organisation.create": (coordinator, N_("create organisations")),
     "organisation.edit": (_edit_organisation, N_("edit this organisation")),
+    "organisation.set_active": (coordinator, N_("activate or deactivate organisations")),
+    "organisation.view_inactive": (coordinator, N_("see inactive organisations in the directory")),
+    "organisation.request_membership": (_asks_for_own_organisation,
+                                        N_("ask for this organisation to join a committee")),
     # people
     "person.view": (signed_in, N_("see this person")),
     "person.view_contact": (_view_contact, N_("see this person's contact details")),

@@ -5,11 +5,11 @@ import re
 import unicodedata
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from committees import audit
 from committees.db import db
-from committees.errors import Conflict, ValidationFailed
+from committees.errors import Conflict, Forbidden, ValidationFailed
 from committees.i18n import N_
 from committees.markdown import render_markdown
 from committees.models import (
@@ -36,11 +36,17 @@ def slugify(text: str) -> str:
 
 # -- organisations -----------------------------------------------------------------------------
 
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+WEBSITE_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$", re.I)
+
+
 def _clean_organisation(values: dict) -> dict:
     clean = {k: v for k, v in values.items() if k in ORGANISATION_FIELDS}
     for key, value in list(clean.items()):
         if isinstance(value, str):
             clean[key] = value.strip()
+        elif value is None and key not in ("type", "active"):
+            clean[key] = ""
     if "name" in clean and not clean["name"]:
         raise ValidationFailed(N_("Enter the organisation's name."), field="name", code="required")
     if "type" in clean:
@@ -48,13 +54,22 @@ def _clean_organisation(values: dict) -> dict:
             clean["type"] = OrganisationType(clean["type"])
         except ValueError:
             raise ValidationFailed(N_("Choose a type of organisation."), field="type", code="invalid_choice") from None
-    if clean.get("website") and not re.match(r"^https?://", clean["website"], re.I):
+    if "active" in clean:
+        clean["active"] = bool(clean["active"])
+    for key, value in clean.items():
+        limit = getattr(Organisation.__table__.c[key].type, "length", None)
+        if isinstance(value, str) and limit and len(value) > limit:
+            raise ValidationFailed(N_("This is too long."), field=key, code="too_long")
+    if clean.get("website") and not WEBSITE_RE.match(clean["website"]):
         raise ValidationFailed(N_("A website starts with http:// or https://."), field="website", code="invalid_url")
+    if clean.get("email") and not EMAIL_RE.match(clean["email"]):
+        raise ValidationFailed(N_("Enter a valid email address."), field="email", code="invalid_email")
     return clean
 
 
 def _organisation_name_taken(name: str, except_id: int | None = None) -> bool:
-    stmt = select(Organisation.id).where(Organisation.name == name)
+    """Names are unique regardless of case, so "Solidarity Now" and "solidarity now" cannot both exist."""
+    stmt = select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
     if except_id:
         stmt = stmt.where(Organisation.id != except_id)
     return db.session.scalars(stmt).first() is not None
@@ -75,8 +90,13 @@ def create_organisation(actor: Person | None, **values) -> Organisation:
     return org
 
 
-def update_organisation(actor: Person, org: Organisation, values: dict) -> Organisation:
+def update_organisation(actor: Person, org: Organisation, values: dict, *,
+                        may_set_active: bool = True) -> Organisation:
+    """Change an organisation's details; without `may_set_active` its active flag stays as it is."""
     clean = _clean_organisation(values)
+    if not may_set_active and "active" in clean and clean["active"] != org.active:
+        raise Forbidden(N_("Only a coordinator may activate or deactivate an organisation."), field="active",
+                        code="forbidden_field")
     if "name" in clean and _organisation_name_taken(clean["name"], org.id):
         raise Conflict(N_("An organisation with this name exists already."), field="name", code="name_taken")
     changed = sorted(k for k, v in clean.items() if getattr(org, k) != v)
