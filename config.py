@@ -119,6 +119,9 @@ class Config:
     @classmethod
     def finalise(cls, config: dict) -> None:
         """Hook run by create_app() after overrides; may refuse unsafe settings."""
+        if config.get("SQLALCHEMY_ENGINE_OPTIONS") is cls.SQLALCHEMY_ENGINE_OPTIONS:
+            # The database URL may have been overridden: derive the engine options from the final one.
+            config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(config["SQLALCHEMY_DATABASE_URI"])
 
 
 class DevelopmentConfig(Config):
@@ -129,6 +132,7 @@ class DevelopmentConfig(Config):
 
     @classmethod
     def finalise(cls, config: dict) -> None:
+        super().finalise(config)
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = _instance_secret()
 
@@ -154,13 +158,17 @@ class ProductionConfig(Config):
 
     @classmethod
     def finalise(cls, config: dict) -> None:
+        super().finalise(config)
         key = config.get("SECRET_KEY")
-        if not key or len(key) < 32 or key == TestingConfig.SECRET_KEY:
+        # Long, not the testing key, and not a placeholder like "x" * 40 (too few distinct characters).
+        if not isinstance(key, str) or len(key) < 32 or len(set(key)) < 10 or key == TestingConfig.SECRET_KEY:
             raise RuntimeError("Production needs SECRET_KEY (at least 32 random characters) in the environment.")
-        if config.get("DEBUG"):
-            raise RuntimeError("Production refuses DEBUG.")
+        if config.get("DEBUG") or config.get("TESTING") or _env_bool("FLASK_DEBUG"):
+            raise RuntimeError("Production refuses DEBUG (and TESTING, and FLASK_DEBUG).")
         if not config.get("TRUSTED_HOSTS"):
             raise RuntimeError("Production needs TRUSTED_HOSTS (comma-separated host names).")
+        if not (config.get("SESSION_COOKIE_SECURE") and config.get("REMEMBER_COOKIE_SECURE")):
+            raise RuntimeError("Production sends cookies over HTTPS only (SESSION/REMEMBER_COOKIE_SECURE).")
 
 
 CONFIGS = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
+from markupsafe import escape
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -30,6 +32,9 @@ def error_response(status: int, message: str, code: str | None = None, headers: 
     code = code or CODES.get(status, "error")
     if wants_json():
         response = jsonify(error={"code": code, "message": message})
+    elif request_ctx.url_adapter is None:
+        # The request never got a URL adapter (an untrusted Host, say): no url_for, so no layout.
+        response = make_response(f"<!doctype html>\n<title>{status}</title>\n<h1>{escape(message)}</h1>\n")
     else:
         template = f"errors/{status}.html" if status in (400, 403, 404, 429, 500, 503) else "errors/generic.html"
         body = render_template(template, status=status, message=message, request_id=g.get("request_id", ""))

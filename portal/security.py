@@ -31,7 +31,8 @@ def init_app(app: Flask) -> None:
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.before_request(_before_request)
+    # First of all before-request functions, so that early refusals (CSRF, say) carry a request id too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _before_request)
     app.after_request(_set_headers)
 
 
