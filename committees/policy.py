@@ -11,12 +11,13 @@ from typing import Any
 
 from committees.errors import Forbidden
 from committees.i18n import N_
-from committees.models import Committee, CommitteeRoleKind, Organisation, Person
+from committees.models import Committee, CommitteeRole, CommitteeRoleKind, MembershipStatus, Organisation, Person
 
 COCHAIR = CommitteeRoleKind.COCHAIR
 SECRETARY = CommitteeRoleKind.SECRETARY
 REPRESENTATIVE = CommitteeRoleKind.REPRESENTATIVE
 OBSERVER = CommitteeRoleKind.OBSERVER
+OPEN_MEMBERSHIP = {MembershipStatus.REQUESTED, MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED}
 
 
 class UnknownAction(KeyError):
@@ -90,13 +91,19 @@ def _roster_editor(user: Any, committee: Committee) -> bool:
 
 
 def _may_request_membership(user: Any, committee: Committee) -> bool:
+    """An active organisation's staff may ask to join an active committee it is not (asking to be) in."""
     person = person_of(user)
-    return bool(
-        person
-        and committee.active
-        and person.organisation is not None
-        and person.organisation.active
-    )
+    if not (person and committee.active and person.organisation is not None and person.organisation.active):
+        return False
+    return not any(m.committee_id == committee.id and m.status in OPEN_MEMBERSHIP
+                   for m in person.organisation.memberships)
+
+
+def _remove_role(user: Any, role: CommitteeRole) -> bool:
+    """Co-chairs manage a committee's roles, except co-chairs: coordinators appoint and remove those."""
+    if is_coordinator(user):
+        return True
+    return role.role != COCHAIR and COCHAIR in committee_roles(user, role.committee_id)
 
 
 def _shares_committee(viewer: Person, other: Person) -> bool:
@@ -140,9 +147,11 @@ RULES: dict[str, tuple[Rule, str]] = {
     "committee.export_roster": (_roster_editor, N_("export the roster")),
     "committee.create": (coordinator, N_("create committees")),
     "committee.edit": (_cochair, N_("edit this committee")),
+    "committee.rename": (coordinator, N_("rename this committee or change its address or status")),
     "committee.appoint": (coordinator, N_("appoint co-chairs and secretaries")),
     "membership.manage": (_cochair, N_("manage the members of this committee")),
     "membership.request": (_may_request_membership, N_("ask to join this committee")),
+    "role.remove": (_remove_role, N_("remove this role")),
     # organisations
     "organisation.list": (signed_in, N_("see the organisation directory")),
     "organisation.view": (signed_in, N_("see this organisation")),

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from committees.db import db
 from committees.models import (
@@ -53,7 +53,18 @@ def visible_committees_stmt(user):
 
 def list_committee_cards(user) -> list[CommitteeCard]:
     """Committees the user may see, each with co-chairs and member count, in three queries."""
-    committees = list(db.session.scalars(visible_committees_stmt(user)))
+    return _cards_for(list(db.session.scalars(visible_committees_stmt(user))))
+
+
+def page_committee_cards(user, page: int, per_page: int) -> tuple[list[CommitteeCard], int]:
+    """One page of the committees the user may see, and how many there are in all (four queries)."""
+    stmt = visible_committees_stmt(user)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    committees = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    return _cards_for(committees), total
+
+
+def _cards_for(committees: list[Committee]) -> list[CommitteeCard]:
     ids = [c.id for c in committees]
     cards = {c.id: CommitteeCard(c) for c in committees}
     if not ids:
@@ -75,22 +86,72 @@ def list_committee_cards(user) -> list[CommitteeCard]:
 
 
 def get_committee_card(committee: Committee) -> CommitteeCard:
-    card = CommitteeCard(committee)
-    card.member_count = db.session.scalar(
-        select(func.count()).select_from(Membership)
-        .where(Membership.committee_id == committee.id, Membership.status == MembershipStatus.ACTIVE)) or 0
-    card.cochairs = list(db.session.scalars(
+    return _cards_for([committee])[0]
+
+
+@dataclass
+class CommitteeOverview:
+    """What the committee page shows: co-chairs, secretaries and the roster in numbers."""
+
+    card: CommitteeCard
+    secretaries: list[Person] = field(default_factory=list)
+    status_counts: dict[MembershipStatus, int] = field(default_factory=dict)
+    role_counts: dict[CommitteeRoleKind, int] = field(default_factory=dict)
+
+    @property
+    def committee(self) -> Committee:
+        return self.card.committee
+
+    @property
+    def active_members(self) -> int:
+        return self.status_counts.get(MembershipStatus.ACTIVE, 0)
+
+    @property
+    def pending_requests(self) -> int:
+        return self.status_counts.get(MembershipStatus.REQUESTED, 0)
+
+    @property
+    def representatives(self) -> int:
+        return self.role_counts.get(CommitteeRoleKind.REPRESENTATIVE, 0)
+
+    @property
+    def observers(self) -> int:
+        return self.role_counts.get(CommitteeRoleKind.OBSERVER, 0)
+
+
+def get_committee_overview(committee: Committee) -> CommitteeOverview:
+    """The committee page's data in four queries, whatever the committee's size."""
+    overview = CommitteeOverview(get_committee_card(committee))
+    overview.secretaries = list(db.session.scalars(
         select(Person).join(CommitteeRole, CommitteeRole.person_id == Person.id)
-        .where(CommitteeRole.committee_id == committee.id, CommitteeRole.role == CommitteeRoleKind.COCHAIR)
+        .where(CommitteeRole.committee_id == committee.id, CommitteeRole.role == CommitteeRoleKind.SECRETARY)
         .order_by(CommitteeRole.id)))
-    return card
+    overview.status_counts = dict(db.session.execute(
+        select(Membership.status, func.count()).where(Membership.committee_id == committee.id)
+        .group_by(Membership.status)).all())
+    overview.role_counts = dict(db.session.execute(
+        select(CommitteeRole.role, func.count()).where(CommitteeRole.committee_id == committee.id)
+        .group_by(CommitteeRole.role)).all())
+    return overview
+
+
+ROSTER_VIEWS: dict[str, tuple[MembershipStatus, ...]] = {
+    "current": (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED),
+    "former": (MembershipStatus.LEFT, MembershipStatus.DECLINED),
+    "all": tuple(MembershipStatus),
+}
 
 
 @dataclass
 class RosterRow:
     membership: Membership
-    primary: list[Person] = field(default_factory=list)
-    alternates: list[Person] = field(default_factory=list)
+    primary: list[CommitteeRole] = field(default_factory=list)
+    alternates: list[CommitteeRole] = field(default_factory=list)
+    requested_by: Person | None = None
+
+    @property
+    def representatives(self) -> list[CommitteeRole]:
+        return self.primary + self.alternates
 
 
 @dataclass
@@ -100,41 +161,101 @@ class Roster:
     cochairs: list[CommitteeRole]
     secretaries: list[CommitteeRole]
     observers: list[CommitteeRole]
-
-    @property
-    def requests(self) -> list[RosterRow]:
-        return [r for r in self.members if r.membership.status == MembershipStatus.REQUESTED]
-
-    @property
-    def current(self) -> list[RosterRow]:
-        return [r for r in self.members if r.membership.status in (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)]
-
-    @property
-    def former(self) -> list[RosterRow]:
-        return [r for r in self.members if r.membership.status in (MembershipStatus.LEFT, MembershipStatus.DECLINED)]
+    requests: list[RosterRow] = field(default_factory=list)
+    total: int = 0
 
 
-def get_roster(committee: Committee) -> Roster:
-    """The committee's member organisations with their representatives, co-chairs, secretaries, observers."""
-    memberships = list(db.session.scalars(
-        select(Membership).where(Membership.committee_id == committee.id)
-        .join(Organisation).options(selectinload(Membership.organisation)).order_by(Organisation.name)))
-    rows = {m.id: RosterRow(m) for m in memberships}
+def get_roster(committee: Committee, *, view: str = "current", page: int = 1, per_page: int | None = 50,
+               with_requests: bool = False) -> Roster:
+    """One page of member organisations (by `view`) with their representatives, plus co-chairs,
+    secretaries, observers and (optionally) pending requests: a constant number of queries.
+
+    People come with their organisation and committee roles loaded, so `person.view_contact`
+    can be asked of each without further queries.
+    """
+    statuses = ROSTER_VIEWS[view]
+    base = select(Membership).join(Membership.organisation).where(
+        Membership.committee_id == committee.id, Membership.status.in_(statuses))
+    stmt = base.options(contains_eager(Membership.organisation)).order_by(Organisation.name, Membership.id)
+    if per_page is not None:
+        total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        stmt = stmt.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    memberships = list(db.session.scalars(stmt))
+    if per_page is None:
+        total = len(memberships)
+    requests = []
+    if with_requests and MembershipStatus.REQUESTED not in statuses:
+        requests = list(db.session.scalars(
+            select(Membership).join(Membership.organisation)
+            .where(Membership.committee_id == committee.id, Membership.status == MembershipStatus.REQUESTED)
+            .options(contains_eager(Membership.organisation)).order_by(Membership.created_at, Membership.id)))
+    rows = {m.id: RosterRow(m) for m in memberships + requests}
     roles = list(db.session.scalars(
-        select(CommitteeRole).where(CommitteeRole.committee_id == committee.id)
-        .options(selectinload(CommitteeRole.person)).order_by(CommitteeRole.id)))
+        select(CommitteeRole).where(
+            CommitteeRole.committee_id == committee.id,
+            or_(CommitteeRole.role != CommitteeRoleKind.REPRESENTATIVE, CommitteeRole.membership_id.in_(list(rows))))
+        .options(selectinload(CommitteeRole.person).selectinload(Person.committee_roles))
+        .order_by(CommitteeRole.id)))
     cochairs, secretaries, observers = [], [], []
     for role in roles:
         if role.role == CommitteeRoleKind.REPRESENTATIVE and role.membership_id in rows:
             row = rows[role.membership_id]
-            (row.primary if role.is_primary else row.alternates).append(role.person)
+            (row.primary if role.is_primary else row.alternates).append(role)
         elif role.role == CommitteeRoleKind.COCHAIR:
             cochairs.append(role)
         elif role.role == CommitteeRoleKind.SECRETARY:
             secretaries.append(role)
         elif role.role == CommitteeRoleKind.OBSERVER:
             observers.append(role)
-    return Roster(committee, list(rows.values()), cochairs, secretaries, observers)
+    requester_ids = {m.requested_by_id for m in requests if m.requested_by_id}
+    if requester_ids:
+        requesters = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(requester_ids)))}
+        for membership in requests:
+            rows[membership.id].requested_by = requesters.get(membership.requested_by_id)
+    return Roster(committee, [rows[m.id] for m in memberships], cochairs, secretaries, observers,
+                  [rows[m.id] for m in requests], total)
+
+
+def organisations_joinable(committee: Committee) -> list[Organisation]:
+    """Active organisations that are not active members of the committee (for the add-member form)."""
+    active_member = select(Membership.id).where(
+        Membership.committee_id == committee.id, Membership.organisation_id == Organisation.id,
+        Membership.status == MembershipStatus.ACTIVE).exists()
+    return list(db.session.scalars(
+        select(Organisation).where(Organisation.active.is_(True), ~active_member).order_by(Organisation.name)))
+
+
+def representative_candidates(committee: Committee) -> list[Person]:
+    """Active people of the committee's active member organisations, by organisation and name."""
+    return list(db.session.scalars(
+        select(Person).join(Membership, Membership.organisation_id == Person.organisation_id)
+        .join(Organisation, Organisation.id == Person.organisation_id)
+        .where(Membership.committee_id == committee.id, Membership.status == MembershipStatus.ACTIVE,
+               Person.active.is_(True), Person.anonymised_at.is_(None))
+        .order_by(Organisation.name, Person.full_name)))
+
+
+def active_memberships(committee: Committee) -> list[Membership]:
+    """The committee's active memberships, by organisation name (for the representative form)."""
+    return list(db.session.scalars(
+        select(Membership).join(Membership.organisation)
+        .where(Membership.committee_id == committee.id, Membership.status == MembershipStatus.ACTIVE)
+        .options(contains_eager(Membership.organisation)).order_by(Organisation.name)))
+
+
+def get_own_membership(committee: Committee, user) -> Membership | None:
+    """The membership (any status) of the signed-in person's organisation in the committee."""
+    person = person_of(user)
+    if person is None or person.organisation_id is None:
+        return None
+    return db.session.scalars(select(Membership).where(
+        Membership.committee_id == committee.id, Membership.organisation_id == person.organisation_id)).first()
+
+
+def active_people() -> list[Person]:
+    """Everyone who may be given a committee role (observers, secretaries, co-chairs)."""
+    return list(db.session.scalars(
+        select(Person).where(Person.active.is_(True), Person.anonymised_at.is_(None)).order_by(Person.full_name)))
 
 
 def committees_of(person: Person) -> list[Committee]:

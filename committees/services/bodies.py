@@ -27,6 +27,7 @@ from committees.policy import forget_roles
 ORGANISATION_FIELDS = ("name", "short_name", "type", "description", "website", "email", "phone", "address", "active")
 COMMITTEE_FIELDS = ("name", "slug", "mandate", "is_public", "active")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = {"new"}  # /committees/new is the creation form
 
 
 def slugify(text: str) -> str:
@@ -117,7 +118,7 @@ def _clean_committee(values: dict) -> dict:
             raise ValidationFailed(N_("Enter the committee's name."), field="name", code="required")
     if "slug" in clean:
         clean["slug"] = (clean["slug"] or "").strip().lower()
-        if not SLUG_RE.match(clean["slug"]):
+        if not SLUG_RE.match(clean["slug"]) or clean["slug"] in RESERVED_SLUGS:
             raise ValidationFailed(N_("Use lower-case letters, digits and hyphens."), field="slug",
                                    code="invalid_slug")
     return clean
@@ -167,9 +168,12 @@ def get_membership(committee: Committee, organisation: Organisation) -> Membersh
 def add_member(actor: Person, committee: Committee, organisation: Organisation, *, note: str = "",
                today: date | None = None) -> Membership:
     """Make an organisation an active member (creating or reactivating its membership)."""
+    if not organisation.active:
+        raise ValidationFailed(N_("This organisation is inactive."), field="organisation_id",
+                               code="inactive_organisation")
     membership = get_membership(committee, organisation)
     if membership is not None and membership.status == MembershipStatus.ACTIVE:
-        raise Conflict(N_("This organisation is already a member."), code="already_member")
+        raise Conflict(N_("This organisation is already a member."), field="organisation_id", code="already_member")
     if membership is None:
         membership = Membership(committee=committee, organisation=organisation)
         db.session.add(membership)
@@ -249,6 +253,8 @@ def set_membership_status(actor: Person, membership: Membership, status: Members
 def assign_role(actor: Person, committee: Committee, person: Person, role: CommitteeRoleKind, *,
                 is_primary: bool = False) -> CommitteeRole:
     """Give a person a role. Representatives must belong to an active member organisation."""
+    if not person.active or person.anonymised_at is not None:
+        raise ValidationFailed(N_("This account is deactivated."), field="person_id", code="inactive_person")
     membership = None
     if role == CommitteeRoleKind.REPRESENTATIVE:
         if person.organisation is None:
@@ -269,7 +275,7 @@ def assign_role(actor: Person, committee: Committee, person: Person, role: Commi
             audit.record(actor, "role.update", existing, f"{person.full_name} primary={is_primary}",
                          committee_id=committee.id)
             return existing
-        raise Conflict(N_("This person already has that role."), code="role_exists")
+        raise Conflict(N_("This person already has that role."), field="person_id", code="role_exists")
     row = CommitteeRole(committee=committee, person=person, role=role,
                         is_primary=is_primary and role == CommitteeRoleKind.REPRESENTATIVE, membership=membership)
     db.session.add(row)
@@ -297,3 +303,8 @@ def remove_role(actor: Person, role: CommitteeRole) -> None:
     db.session.delete(role)
     db.session.flush()
     forget_roles(person)
+
+
+def record_roster_export(actor: Person, committee: Committee, rows: int) -> None:
+    """A roster export holds contact details: who took it, and when, is kept in the audit log."""
+    audit.record(actor, "committee.export_roster", committee, f"Exported the roster of {committee.name}", rows=rows)
