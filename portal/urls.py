@@ -21,4 +21,6 @@ def safe_next(target: str | None, default_endpoint: str = "main.home") -> str:
     parts = urlsplit(decoded)
     if parts.scheme or parts.netloc:
         return default
+    if any(segment in (".", "..") for segment in parts.path.split("/")):
+        return default  # "/.//evil.example" would resolve to the path "//evil.example"
     return target if target.startswith("/") and not target.startswith("//") else default
