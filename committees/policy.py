@@ -138,6 +138,13 @@ def _set_role(user: Any, other: Person | None = None) -> bool:
     return is_admin(user)
 
 
+def _edit_person(user: Any, other: Person | None = None) -> bool:
+    """Coordinators edit members' accounts; only admins touch coordinators' and admins' accounts."""
+    if other is not None and other.is_coordinator:
+        return is_admin(user)
+    return is_coordinator(user)
+
+
 Rule = Callable[[Any, Any], bool]
 
 RULES: dict[str, tuple[Rule, str]] = {
@@ -165,6 +172,7 @@ RULES: dict[str, tuple[Rule, str]] = {
     "person.view": (signed_in, N_("see this person")),
     "person.view_contact": (_view_contact, N_("see this person's contact details")),
     "person.manage": (coordinator, N_("manage accounts")),
+    "person.edit": (_edit_person, N_("change this account")),
     "person.set_role": (_set_role, N_("change global roles")),
     "profile.edit": (signed_in, N_("edit your profile")),
     # administration
@@ -172,6 +180,73 @@ RULES: dict[str, tuple[Rule, str]] = {
     "outbox.view": (coordinator, N_("read the outbox")),
     "import.run": (coordinator, N_("import organisations and people")),
 }
+
+
+# -- meetings, agendas and documents --------------------------------------------------------------
+# `obj` is a Meeting (or, for meeting.create, a Committee; for agenda items and documents, their meeting).
+
+VISIBLE_MEETING_STATES = ("scheduled", "held", "minuted", "cancelled")
+
+
+def _meeting_committee(obj: Any):
+    return obj if isinstance(obj, Committee) else getattr(obj, "committee", None)
+
+
+def _meeting_editor(user: Any, obj: Any) -> bool:
+    committee = _meeting_committee(obj)
+    return committee is not None and _cochair(user, committee)
+
+
+def _meeting_recorder(user: Any, obj: Any) -> bool:
+    committee = _meeting_committee(obj)
+    return committee is not None and _roster_editor(user, committee)
+
+
+def _meeting_member(user: Any, obj: Any) -> bool:
+    committee = _meeting_committee(obj)
+    return committee is not None and (is_coordinator(user) or bool(committee_roles(user, committee)))
+
+
+def _meeting_visible(user: Any, meeting: Any) -> bool:
+    committee = meeting.committee
+    if getattr(meeting, "deleted_at", None) is not None:
+        return is_coordinator(user)
+    if _meeting_recorder(user, meeting):
+        return True
+    if meeting.state.value not in VISIBLE_MEETING_STATES and meeting.state.value != "poll":
+        return False
+    if _meeting_member(user, meeting):
+        return True
+    if meeting.state.value == "poll":
+        return False
+    return committee.active and committee.is_public
+
+
+def _meeting_participant(user: Any, meeting: Any) -> bool:
+    """Invited people act on a meeting (RSVP, poll, suggestions): members other than observers."""
+    roles = committee_roles(user, meeting.committee)
+    return bool(roles - {OBSERVER}) or (OBSERVER in roles)
+
+
+def _suggest_item(user: Any, meeting: Any) -> bool:
+    roles = committee_roles(user, meeting.committee)
+    return bool(roles & {REPRESENTATIVE, COCHAIR, SECRETARY}) and meeting.state.value in ("draft", "poll",
+                                                                                           "scheduled")
+
+
+RULES.update({
+    "meeting.list": (_committee_visible, N_("see this committee's meetings")),
+    "meeting.view": (_meeting_visible, N_("see this meeting")),
+    "meeting.create": (_meeting_editor, N_("create meetings for this committee")),
+    "meeting.manage": (_meeting_editor, N_("schedule, reschedule or cancel this meeting")),
+    "meeting.record": (_meeting_recorder, N_("record attendance and minutes")),
+    "meeting.respond": (_meeting_participant, N_("answer for this meeting")),
+    "meeting.view_responses": (_meeting_member, N_("see who is coming")),
+    "agenda.edit": (_meeting_recorder, N_("edit the agenda")),
+    "agenda.suggest": (_suggest_item, N_("suggest an agenda item")),
+    "document.upload": (_meeting_recorder, N_("attach documents")),
+    "document.download": (_meeting_visible, N_("download this document")),
+})
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

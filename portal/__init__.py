@@ -38,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.auth import bp as auth_bp
     from portal.bodies import bp as bodies_bp
     from portal.main import bp as main_bp
+    from portal.meetings import bp as meetings_bp
     from portal.people import bp as people_bp
 
     app.register_blueprint(main_bp)
@@ -45,3 +46,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bodies_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(meetings_bp)

@@ -10,9 +10,49 @@ from committees.models.bodies import (
     OrganisationType,
 )
 from committees.models.mail import OutboxMessage, OutboxStatus
+from committees.models.meetings import (
+    AgendaItem,
+    AgendaItemStatus,
+    Document,
+    DocumentBlob,
+    Invitation,
+    Meeting,
+    MeetingFormat,
+    MeetingRhythm,
+    MeetingState,
+    PollAnswer,
+    PollAnswerKind,
+    PollSlot,
+    RsvpResponse,
+)
+from committees.models.notifications import (
+    CalendarFeedToken,
+    DeliveryMode,
+    DigestEntry,
+    NotificationKind,
+    NotificationPreference,
+)
 from committees.models.people import AuthToken, GlobalRole, LoginSession, Person, TokenPurpose
 
 __all__ = [
+    "AgendaItem",
+    "AgendaItemStatus",
+    "CalendarFeedToken",
+    "DeliveryMode",
+    "DigestEntry",
+    "Document",
+    "DocumentBlob",
+    "Invitation",
+    "Meeting",
+    "MeetingFormat",
+    "MeetingRhythm",
+    "MeetingState",
+    "NotificationKind",
+    "NotificationPreference",
+    "PollAnswer",
+    "PollAnswerKind",
+    "PollSlot",
+    "RsvpResponse",
     "AuditEntry",
     "AuthToken",
     "Committee",

@@ -27,6 +27,9 @@ class OutboxMessage(db.Model):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(40), default="")
+    attachment_name: Mapped[str] = mapped_column(String(100), default="")
+    attachment_type: Mapped[str] = mapped_column(String(100), default="")
+    attachment: Mapped[str] = mapped_column(Text, default="")  # text attachments (.ics)
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )

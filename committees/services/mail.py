@@ -24,12 +24,18 @@ def set_renderer(renderer: Renderer | None) -> None:
     _renderer = renderer or _plain_renderer
 
 
+def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) of a message, rendered by the configured renderer."""
+    return _renderer(template, language, context)
+
+
 def _safe_header(value: str) -> str:
     """CR/LF never reach a mail header."""
     return " ".join((value or "").replace("\r", " ").replace("\n", " ").split())
 
 
-def queue_mail(recipient: Person | str, template: str, *, language: str | None = None, **context: Any) -> OutboxMessage:
+def queue_mail(recipient: Person | str, template: str, *, language: str | None = None,
+               attachment: tuple[str, str, str] | None = None, **context: Any) -> OutboxMessage:
     """Add a message to the outbox in the current transaction: it is sent only if the change commits."""
     if isinstance(recipient, Person):
         address = recipient.email
@@ -46,5 +52,7 @@ def queue_mail(recipient: Person | str, template: str, *, language: str | None =
         body_html=html,
         kind=template,
     )
+    if attachment:
+        message.attachment_name, message.attachment_type, message.attachment = attachment
     db.session.add(message)
     return message

@@ -1,0 +1,56 @@
+"""Workflow states and their transition tables: which moves exist, from where, to where, by whom.
+
+Each table maps a transition name to a Transition; services apply them through `check_transition`,
+and the web layer renders transition buttons from the table filtered by the policy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from committees.errors import Conflict, ValidationFailed
+from committees.i18n import N_
+from committees.models.meetings import MeetingState
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset
+    target: object
+    action: str  # the policy action that authorises it
+    title: str  # a button label, marked for translation
+    needs_reason: bool = False
+    button: str = "secondary"
+
+
+def _table(*transitions: Transition) -> dict[str, Transition]:
+    return {t.name: t for t in transitions}
+
+
+M = MeetingState
+MEETING_TRANSITIONS = _table(
+    Transition("open_poll", frozenset({M.DRAFT}), M.POLL, "meeting.manage", N_("Open a time poll")),
+    Transition("schedule", frozenset({M.DRAFT, M.POLL}), M.SCHEDULED, "meeting.manage",
+               N_("Schedule and invite"), button="primary"),
+    Transition("reschedule", frozenset({M.SCHEDULED}), M.SCHEDULED, "meeting.manage", N_("Reschedule")),
+    Transition("cancel", frozenset({M.DRAFT, M.POLL, M.SCHEDULED}), M.CANCELLED, "meeting.manage",
+               N_("Cancel the meeting"), needs_reason=True, button="danger"),
+    Transition("mark_held", frozenset({M.SCHEDULED}), M.HELD, "meeting.record", N_("Mark as held")),
+    Transition("mark_minuted", frozenset({M.HELD}), M.MINUTED, "meeting.record", N_("Mark as minuted")),
+)
+
+
+def check_transition(table: dict[str, Transition], name: str, state, reason: str = "") -> Transition:
+    """The transition `name` if it may leave `state`; Conflict (409) otherwise."""
+    transition = table.get(name)
+    if transition is None:
+        raise Conflict(N_("Unknown step."), code="unknown_transition")
+    if state not in transition.sources:
+        raise Conflict(N_("That step is not possible in the current state."), code="invalid_transition")
+    if transition.needs_reason and not (reason or "").strip():
+        raise ValidationFailed(N_("Please give a reason."), code="reason_required", field="reason")
+    return transition
+
+
+def available(table: dict[str, Transition], state) -> list[Transition]:
+    return [t for t in table.values() if state in t.sources]
