@@ -100,7 +100,13 @@ def send_pending(limit: int = 100, connect=None) -> tuple[int, int]:
     try:
         for row in rows:
             try:
-                client.send_message(build_message(row))
+                message = build_message(row)
+            except (ValueError, TypeError) as error:  # a malformed row never becomes sendable: no retries
+                _failed(row, error, 1, now)
+                failed += 1
+                continue
+            try:
+                client.send_message(message)
             except (OSError, smtplib.SMTPException) as error:
                 _failed(row, error, cfg["MAIL_MAX_ATTEMPTS"], now)
                 failed += 1
