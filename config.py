@@ -83,7 +83,8 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     WTF_I18N_ENABLED = True
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    MAX_DOCUMENT_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    MAX_CONTENT_LENGTH = MAX_DOCUMENT_BYTES + 1024 * 1024  # the form around the file
 
     BOOTSTRAP_SERVE_LOCAL = True
 
@@ -106,6 +107,8 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "5"))
     SHOW_OUTBOX = False
 
+    REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "48"))
+    DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR") or None  # default: documents in the database
     INVITATION_DAYS = 7
     RESET_HOURS = 2
 

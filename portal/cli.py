@@ -13,6 +13,7 @@ from committees.models import GlobalRole
 
 users_cli = AppGroup("users", help="Manage accounts.")
 mail_cli = AppGroup("mail", help="Deliver the outbox.")
+reminders_cli = AppGroup("reminders", help="Reminders for coming meetings (run hourly from cron).")
 
 
 @users_cli.command("create")
@@ -49,6 +50,28 @@ def send_mail(limit: int) -> None:
     click.echo(f"Sent {sent}, failed {failed}.")
 
 
+@mail_cli.command("digest")
+def send_digest() -> None:
+    """Queue one daily summary per person who chose digests (run daily from cron)."""
+    from committees.services.calendars import send_digests
+
+    count = send_digests()
+    db.session.commit()
+    click.echo(f"Queued {count} digests.")
+
+
+@reminders_cli.command("send")
+@click.option("--hours-before", type=int, default=None, help="Remind this many hours before (default: config).")
+def send_reminders(hours_before: int | None) -> None:
+    """Queue reminders for meetings starting soon; idempotent, meant for an hourly cron job."""
+    from committees.services.calendars import send_reminders as run
+
+    hours = hours_before or current_app.config["REMINDER_HOURS_BEFORE"]
+    count = run(hours_before=hours)
+    db.session.commit()
+    click.echo(f"Queued {count} reminders.")
+
+
 @click.command("demo-data")
 @click.option("--force", is_flag=True, help="Allow in Production.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has committees already.")
@@ -72,4 +95,5 @@ def demo_data(force: bool, if_empty: bool) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(demo_data)

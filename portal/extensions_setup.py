@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from committees import passwords
+from committees import documents, passwords
 from portal.extensions import bootstrap, csrf, db, limiter, migrate
 
 
@@ -17,5 +17,6 @@ def init_app(app: Flask) -> None:
     bootstrap.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+    documents.configure_storage(app.config.get("DOCUMENTS_DIR"))
     passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"],
                         app.config["ARGON2_PARALLELISM"])
