@@ -249,9 +249,10 @@ class _Builder:
         self.demo_account("coordinator", secretariat, GlobalRole.COORDINATOR)
         secretary = self.demo_account("secretary", secretariat)
         civil_pool = by_type[OrganisationType.NGO] + by_type[OrganisationType.INTERNATIONAL]
-        municipal_pool = list(by_type[OrganisationType.MUNICIPAL])
-        members_pool = civil_pool + municipal_pool + by_type[OrganisationType.MIGRANT_LED] + by_type[
-            OrganisationType.OTHER]
+        city = c.MUNICIPALITIES[0]
+        municipal_pool = [o for o in by_type[OrganisationType.MUNICIPAL] if city[0] in o.name or city[1] in o.name]
+        members_pool = (civil_pool + by_type[OrganisationType.MUNICIPAL] + by_type[OrganisationType.MIGRANT_LED]
+                        + by_type[OrganisationType.OTHER])
         observer_pool = by_type[OrganisationType.ACADEMIC] + by_type[OrganisationType.OTHER]
         demo_rep_org = next(o for o in by_type[OrganisationType.NGO] if o.theme == "access-legal-rights")
         used_chairs = {demo_rep_org.name}
