@@ -3,16 +3,28 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
-from committees import audit
+from committees import audit, policy
 from committees.db import db, utcnow
 from committees.errors import Conflict, NotFound, ValidationFailed
 from committees.i18n import N_
-from committees.models import AuthToken, Committee, GlobalRole, Organisation, Person, TokenPurpose
+from committees.models import (
+    AuthToken,
+    Committee,
+    CommitteeRole,
+    GlobalRole,
+    LoginSession,
+    Organisation,
+    Person,
+    TokenPurpose,
+)
 from committees.passwords import check_password_rules, hash_password, needs_rehash, verify_password
 from committees.services import sessions
 from committees.services.mail import queue_mail
@@ -53,6 +65,8 @@ def create_person(actor: Person | None, *, email: str, full_name: str, organisat
     full_name = (full_name or "").strip()
     if not full_name:
         raise ValidationFailed(N_("Enter the person's full name."), field="full_name", code="required")
+    if actor is not None and global_role != GlobalRole.NONE:
+        policy.ensure(actor, "person.set_role")
     if get_person_by_email(email) is not None:
         raise Conflict(N_("Somebody already has an account with this email address."), field="email",
                        code="email_taken")
@@ -171,6 +185,8 @@ def set_password_with_token(raw: str, purpose: TokenPurpose, password: str) -> P
     sessions.revoke_all_sessions(person)
     action = "auth.invitation_accepted" if purpose == TokenPurpose.INVITATION else "auth.password_reset"
     audit.record(person, action, person, "Password set from an emailed link")
+    if purpose == TokenPurpose.RESET:
+        queue_mail(person, "password_changed")
     return person
 
 
@@ -182,6 +198,7 @@ def change_password(person: Person, current: str, new: str, *, keep_session: str
     person.password_hash = hash_password(new)
     sessions.revoke_all_sessions(person, except_raw=keep_session)
     audit.record(person, "person.password_changed", person, "Changed password")
+    queue_mail(person, "password_changed")
 
 
 def update_person(actor: Person, person: Person, changes: dict, *, admin_fields: bool = False) -> Person:
@@ -202,6 +219,13 @@ def update_person(actor: Person, person: Person, changes: dict, *, admin_fields:
             value = (value or "").strip()
             if not value:
                 raise ValidationFailed(N_("Enter the person's full name."), field="full_name", code="required")
+        elif field == "timezone":
+            value = check_timezone(value)
+        elif field == "organisation_id":
+            value = value or None
+            if value is not None and db.session.get(Organisation, value) is None:
+                raise ValidationFailed(N_("Choose an organisation from the list."), field="organisation_id",
+                                       code="unknown_organisation")
         elif isinstance(value, str):
             value = value.strip()
         if getattr(person, field) != value:
@@ -213,6 +237,10 @@ def update_person(actor: Person, person: Person, changes: dict, *, admin_fields:
 
 
 def set_global_role(actor: Person, person: Person, role: GlobalRole) -> None:
+    """Only those the policy allows change global roles, and never their own (no lock-out by accident)."""
+    policy.ensure(actor, "person.set_role", person)
+    if actor.id == person.id:
+        raise Conflict(N_("You cannot change your own global role."), field="global_role", code="self_role")
     if person.global_role == role:
         return
     old = person.global_role
@@ -247,3 +275,95 @@ def get_person(person_id: int) -> Person:
     if person is None:
         raise NotFound(N_("No such person."))
     return person
+
+
+def check_timezone(value: str | None) -> str:
+    """A known IANA time zone name, or "" for the portal's default."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed(N_("Choose a time zone from the list."), field="timezone",
+                               code="unknown_timezone") from None
+    return value
+
+
+def register_person(actor: Person, lifetime: timedelta, **fields) -> Person:
+    """Create an account without a password and email it an invitation to choose one."""
+    person = create_person(actor, **fields)
+    invite_person(actor, person, lifetime)
+    return person
+
+
+def resend_invitation(actor: Person, person: Person, lifetime: timedelta) -> str:
+    """A new invitation link for an active account that has not chosen a password yet."""
+    if not person.active:
+        raise Conflict(N_("This account is deactivated; reactivate it first."), code="person_inactive")
+    if person.password_hash:
+        raise Conflict(N_("This person has already chosen a password; they can use \"Forgot your password?\"."),
+                       code="already_accepted")
+    return invite_person(actor, person, lifetime)
+
+
+def end_other_sessions(person: Person, keep_raw: str | None) -> int:
+    """Sign the person out everywhere except the session `keep_raw`."""
+    count = sessions.revoke_all_sessions(person, except_raw=keep_raw)
+    audit.record(person, "auth.sessions_ended", person, "Signed out of the other sessions", count=count)
+    return count
+
+
+@dataclass
+class SessionRow:
+    session: LoginSession
+    current: bool
+
+
+def list_active_sessions(person: Person, *, idle: timedelta, absolute: timedelta, remember_for: timedelta,
+                         current_raw: str | None = None, now: datetime | None = None) -> list[SessionRow]:
+    """The person's unrevoked, unexpired login sessions, newest first (the same limits as load_session)."""
+    now = now or utcnow()
+    current_hash = sessions.hash_key(current_raw) if current_raw else None
+    rows = db.session.scalars(
+        select(LoginSession).where(LoginSession.person_id == person.id, LoginSession.revoked_at.is_(None),
+                                   LoginSession.created_at >= now - max(absolute, remember_for))
+        .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc()))
+    result = []
+    for row in rows:
+        lifetime = max(absolute, remember_for) if row.remember else absolute
+        if now - row.created_at > lifetime or (not row.remember and now - row.last_seen_at > idle):
+            continue
+        result.append(SessionRow(row, row.key_hash == current_hash))
+    return result
+
+
+def roles_of(person: Person) -> list[CommitteeRole]:
+    """The person's committee roles with their committees, in one query."""
+    return list(db.session.scalars(
+        select(CommitteeRole).where(CommitteeRole.person_id == person.id)
+        .options(selectinload(CommitteeRole.committee)).join(Committee)
+        .order_by(Committee.name, CommitteeRole.role)))
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_people_stmt(*, q: str = "", organisation_id: int | None = None, role: GlobalRole | None = None,
+                       active: bool | None = None) -> Select:
+    """People matching a name/email search (wildcards taken literally) and filters, ordered by name."""
+    stmt = select(Person).order_by(func.lower(Person.full_name), Person.id)
+    q = (q or "").strip()
+    if q:
+        pattern = _like(q)
+        stmt = stmt.where(or_(Person.full_name.ilike(pattern, escape="\\"),
+                              Person.email.ilike(pattern, escape="\\")))
+    if organisation_id is not None:
+        stmt = stmt.where(Person.organisation_id == organisation_id)
+    if role is not None:
+        stmt = stmt.where(Person.global_role == role)
+    if active is not None:
+        stmt = stmt.where(Person.active.is_(active))
+    return stmt
