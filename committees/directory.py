@@ -87,15 +87,28 @@ def visible_committees(user) -> list[Committee]:
     return list(db.session.scalars(stmt))
 
 
+def _contains(column, text: str):
+    """`column` contains `text`, ignoring case in every script (Greek too, not only ASCII)."""
+    pattern = f"%{escape_like(text)}%"
+    if db.session.get_bind().dialect.name != "sqlite":
+        return column.ilike(pattern, escape="\\")
+    # SQLite's lower() and LIKE fold ASCII only: compare Python-casefolded text instead.
+    db.session.connection().connection.dbapi_connection.create_function(
+        "portal_casefold", 1, _casefold, deterministic=True)
+    return func.portal_casefold(column).like(pattern.casefold(), escape="\\")
+
+
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if value is not None else None
+
+
 def _directory_filter(user, query: DirectoryQuery):
     conditions = []
     if not (query.include_inactive and can(user, "organisation.view_inactive")):
         conditions.append(Organisation.active.is_(True))
     text = query.text.strip()[:MAX_SEARCH_LENGTH]
     if text:
-        pattern = f"%{escape_like(text)}%"
-        conditions.append(or_(Organisation.name.ilike(pattern, escape="\\"),
-                              Organisation.short_name.ilike(pattern, escape="\\")))
+        conditions.append(or_(*(_contains(column, text) for column in (Organisation.name, Organisation.short_name))))
     if query.type is not None:
         conditions.append(Organisation.type == query.type)
     if query.committee_id is not None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, EmailField, SearchField, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms import (BooleanField, EmailField, SearchField, SelectField, StringField, SubmitField, TextAreaField,
+                     URLField)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from committees.directory import DEFAULT_PER_PAGE, MAX_SEARCH_LENGTH, DirectoryQuery, clamp_per_page
@@ -26,7 +27,6 @@ class DirectoryFilterForm(FlaskForm):
     type = SelectField(_l("Type"), default="")
     committee = SelectField(_l("Committee"), default="")
     inactive = BooleanField(_l("Include inactive organisations"))
-    submit = SubmitField(_l("Search"))
 
     def __init__(self, formdata: MultiDict, committees: list[Committee], **kwargs):
         super().__init__(formdata, **kwargs)

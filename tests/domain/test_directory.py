@@ -45,6 +45,12 @@ def test_directory_search_matches_name_or_short_name_case_insensitively(world):
         "Athens Social Services Directorate", "Solidarity Now Athens"]
 
 
+def test_directory_search_ignores_case_in_greek_too(world):
+    f.make_org("Δήμος Αθηναίων", short_name="ΔΑ", type=OrganisationType.MUNICIPAL)
+    assert names(list_organisations(world.representative, DirectoryQuery(text="αθηναίων"))) == ["Δήμος Αθηναίων"]
+    assert names(list_organisations(world.representative, DirectoryQuery(text="δα"))) == ["Δήμος Αθηναίων"]
+
+
 def test_directory_search_escapes_like_wildcards(world):
     f.make_org("100% Volunteers", short_name="HV")
     f.make_org("Under_score Collective", short_name="USC")

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import event, select
 
 from committees.db import db
-from committees.models import AuditEntry, Membership, MembershipStatus, Organisation, OrganisationType
+from committees.models import (AuditEntry, CommitteeRoleKind, Membership, MembershipStatus, Organisation,
+                               OrganisationType)
 from tests import factories as f
 
 MARKER = "\"'><svg onload=x>"
@@ -342,6 +343,24 @@ def test_directory_query_count_does_not_grow_with_rows(world, login_as):
 
 
 # -- the organisation page -----------------------------------------------------------------------
+
+def test_organisation_page_query_count_does_not_grow_with_people_or_committees(world, login_as):
+    client = login_as(world.non_member)
+
+    def count(n: int) -> int:
+        org = f.make_org(f"Counted {n}")
+        for i in range(n):
+            person = f.make_person(org=org, name=f"Staff {n}-{i}")
+            committee = f.make_committee(f"Committee {n}-{i}")
+            f.make_membership(committee, org)
+            f.give_role(person, committee, CommitteeRoleKind.REPRESENTATIVE)
+        with count_queries() as statements:
+            page = text(client.get(f"/organisations/{org.id}"))
+        assert page.count("Staff %d-" % n) == n
+        return len(statements)
+
+    assert count(2) == count(12)
+
 
 def test_organisation_page_shows_details_with_a_safe_website_link(world, login_as):
     world.ngo.website = "https://sna.example.org/about"
