@@ -292,7 +292,8 @@ def test_switcher_offers_the_three_languages(client):
         ("en", "English"), ("el", "Ελληνικά"), ("ar", "العربية")]
     assert all(value == lang for value, lang, _label in buttons)
     assert 'aria-current="true">Ελληνικά' in re.sub(r"\s+", " ", switcher).replace('" >', '">')
-    assert "Γλώσσα" in switcher
+    assert re.search(r'aria-labelledby="language-switcher-label"', switcher)
+    assert re.search(r'<span id="language-switcher-label"[^>]*>Γλώσσα</span>', switcher)
     assert 'name="csrf_token"' in switcher
 
 
