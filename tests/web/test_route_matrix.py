@@ -75,8 +75,13 @@ def test_unknown_role_names_are_denied_and_refused():
         Expect("main.home", "GET", lambda w: "/", {"cochiar": 200})
 
 
-@pytest.mark.parametrize("expectation", EXPECTATIONS, ids=lambda e: e.id)
+GETS = [e for e in EXPECTATIONS if e.method == "GET"]
+POSTS = [(e, role) for e in EXPECTATIONS if e.method != "GET" for role in ROLES]
+
+
+@pytest.mark.parametrize("expectation", GETS, ids=lambda e: e.id)
 def test_route_role_matrix(app, world, login_as, expectation: Expect):
+    """GETs: all roles against one world (a GET changes nothing)."""
     wrong = []
     for role in ROLES:
         client = app.test_client() if role == "public" else login_as(world.person(role))
@@ -86,6 +91,17 @@ def test_route_role_matrix(app, world, login_as, expectation: Expect):
             wrong.append(f"{role}: expected {expected}, got {response.status_code} "
                          f"{response.headers.get('Location', '')}".rstrip())
     assert not wrong, f"{expectation.id}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("expectation, role", POSTS, ids=lambda v: v.id if isinstance(v, Expect) else v)
+def test_post_route_role_matrix(app, world, login_as, expectation: Expect, role: str):
+    """POSTs: a fresh world per role, since an allowed POST may change what the next role may do."""
+    client = app.test_client() if role == "public" else login_as(world.person(role))
+    response = send(client, expectation, world)
+    expected = expectation.status_for(role)
+    assert matches(expected, response), (
+        f"{expectation.id} as {role}: expected {expected}, got {response.status_code} "
+        f"{response.headers.get('Location', '')}")
 
 
 def test_person_with_no_organisation_or_role_gets_nothing_a_non_member_is_denied(app, world):
