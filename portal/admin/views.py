@@ -8,32 +8,24 @@ from committees import policy
 from portal.admin import bp
 from portal.loaders import ensure, user
 
-# (URL path prefix of the page, policy action, title, description). The pages are found by path in
-# the URL map so that a section whose blueprint is not there yet is simply not listed.
+# (endpoint, policy action, config flag that must be on or None, title, description)
 SECTIONS = (
-    ("/admin/people", "person.manage", _l("People"), _l("Accounts, invitations, roles and deactivation.")),
-    ("/admin/import", "import.run", _l("Import"), _l("Import organisations and people from a spreadsheet.")),
-    ("/admin/audit", "audit.view", _l("Audit log"), _l("Who did what, when and from where.")),
-    ("/admin/outbox", "outbox.view", _l("Outbox"), _l("Emails waiting to be sent, sent and failed.")),
+    ("admin.list_people", "person.manage", None, _l("People"),
+     _l("Accounts, invitations, roles and deactivation.")),
+    ("admin.show_import", "import.run", None, _l("Import"),
+     _l("Import organisations and people from a spreadsheet.")),
+    ("admin.list_audit_entries", "audit.view", None, _l("Audit log"),
+     _l("Who did what, when and from where.")),
+    ("admin.list_outbox_messages", "outbox.view", "SHOW_OUTBOX", _l("Outbox"),
+     _l("Emails waiting to be sent, sent and failed.")),
 )
-
-
-def _page_url(prefix: str) -> str | None:
-    """The URL of the argument-free GET page whose path starts with `prefix`, shortest first."""
-    rules = [r for r in current_app.url_map.iter_rules()
-             if r.rule.rstrip("/").startswith(prefix) and not r.arguments and "GET" in (r.methods or ())]
-    if not rules:
-        return None
-    return url_for(min(rules, key=lambda r: len(r.rule)).endpoint)
 
 
 @bp.route("/")
 def index():
     ensure("person.manage")
     me = user()
-    links = []
-    for prefix, action, title, description in SECTIONS:
-        url = _page_url(prefix)
-        if url and policy.can(me, action):
-            links.append((url, title, description))
+    links = [(url_for(endpoint), title, description)
+             for endpoint, action, flag, title, description in SECTIONS
+             if policy.can(me, action) and (flag is None or current_app.config.get(flag))]
     return render_template("admin/index.html", links=links)

@@ -54,6 +54,13 @@ def role_choices(include_privileged: bool) -> list[SelectChoice]:
     return [SelectChoice(r.value, _l(r.title)) for r in roles]
 
 
+def _unique_ids(form: FlaskForm, prefix: str) -> None:
+    """Distinct ids for the CSRF and submit fields when a second form shares the page."""
+    for name in ("csrf_token", "submit"):
+        if name in form:
+            form[name].id = f"{prefix}-{name}"
+
+
 class ProfileForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
@@ -83,6 +90,10 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _unique_ids(self, "password")
 
 
 class PeopleFilterForm(Form):
@@ -150,3 +161,4 @@ class RoleForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.global_role.choices = role_choices(include_privileged=True)
+        _unique_ids(self, "role")

@@ -48,9 +48,15 @@ def test_admin_index_for_the_public_redirects_to_login(client, world):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_admin_index_links_to_people(login_as, world):
-    page = login_as(world.coordinator).get("/admin/").get_data(as_text=True)
-    assert 'href="/admin/people"' in page
+def test_admin_index_links_to_the_coordinators_pages(app, login_as, world, monkeypatch):
+    client = login_as(world.coordinator)
+    page = client.get("/admin/").get_data(as_text=True)
+    for href in ("/admin/people", "/admin/import", "/admin/audit", "/admin/outbox"):
+        assert f'href="{href}"' in page
+        assert client.get(href).status_code == 200
+    monkeypatch.setitem(app.config, "SHOW_OUTBOX", False)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/outbox"' not in page and 'href="/admin/audit"' in page
 
 
 # -- list --------------------------------------------------------------------------------------
