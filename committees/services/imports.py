@@ -25,7 +25,7 @@ from committees.models import GlobalRole, Organisation, OrganisationType, Person
 from committees.models.types import TitledEnum
 from committees.services import bodies, people
 
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = 512 * 1024  # ~3,000 people; the confirm form carries it back, compressed, under Werkzeug's form limit
 MAX_ROWS = 5000
 
 

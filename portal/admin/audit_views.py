@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import get_timezone, gettext
 from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import load_only
 from wtforms import SelectChoice
 
 from committees import policy
@@ -132,8 +132,9 @@ def list_outbox_messages():
         SelectChoice(s.value, gettext(s.title)) for s in OutboxStatus]
     if not form.validate():
         return render_template("admin/outbox.html", form=form, page=None), 400
-    stmt = (select(OutboxMessage).options(defer(OutboxMessage.body_text), defer(OutboxMessage.body_html))
-            .order_by(OutboxMessage.id.desc()))
+    columns = (OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.kind, OutboxMessage.status,
+               OutboxMessage.attempts, OutboxMessage.created_at)
+    stmt = select(OutboxMessage).options(load_only(*columns)).order_by(OutboxMessage.id.desc())
     if form.status.data:
         stmt = stmt.where(OutboxMessage.status == OutboxStatus(form.status.data))
     return render_template("admin/outbox.html", form=form, page=paginate(stmt), page_url=page_url)

@@ -15,6 +15,7 @@ KIND_CHOICES = [SelectChoice(k.value, _l(k.title)) for k in ImportKind]
 class ImportForm(FlaskForm):
     kind = SelectField(_l("What the file holds"), choices=KIND_CHOICES, validators=[DataRequired()])
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
+                     render_kw={"accept": ".csv,text/csv"},
                      description=_l("UTF-8 CSV, separated by commas or semicolons, with the template's column "
                                     "names in the first row."))
     submit = SubmitField(_l("Check the file (dry run)"))

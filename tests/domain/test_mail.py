@@ -9,7 +9,6 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import select
 
 from committees.db import db, utcnow
 from committees.models import OutboxMessage, OutboxStatus

@@ -15,7 +15,6 @@ from committees.models import AuditEntry, Organisation, OutboxMessage, Person
 from tests.conftest import ROLES
 
 ORGS_CSV = "name;short_name;type\nPraksis;PRK;NGO\nIOM Greece;IOM;international organisation\n"
-PAYLOAD_RE = re.compile(r'name="payload" type="hidden" value="([^"]*)"|type="hidden" name="payload" value="([^"]*)"')
 
 
 def _count(model) -> int:
