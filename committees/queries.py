@@ -268,3 +268,135 @@ def committees_of(person: Person) -> list[Committee]:
         return []
     return list(db.session.scalars(select(Committee).where(Committee.id.in_(ids), Committee.active.is_(True))
                                    .order_by(Committee.name)))
+
+
+# -- meetings (issue 3) ----------------------------------------------------------------------------
+
+def _meeting_states_visible_to(user, committee: Committee):
+    """Which meeting states `user` sees in `committee`, asking the policy (None: every state)."""
+    from committees import policy
+    from committees.models.meetings import MeetingState
+
+    if policy.can(user, "meeting.record", committee):
+        return None
+    shown = [MeetingState(s) for s in policy.VISIBLE_MEETING_STATES]
+    if policy.can(user, "meeting.view_responses", committee):
+        return shown + [MeetingState.POLL]
+    return shown if committee.active and committee.is_public else []
+
+
+def page_committee_meetings(committee: Committee, user, *, past: bool, page: int, per_page: int):
+    """One page of a committee's upcoming (soonest first, undated drafts and polls on top) or past
+    (latest first) meetings that `user` may see, and how many there are: two queries."""
+    from committees.db import utcnow
+    from committees.models.meetings import Meeting
+
+    now = utcnow()
+    stmt = select(Meeting).where(Meeting.committee_id == committee.id, Meeting.deleted_at.is_(None))
+    states = _meeting_states_visible_to(user, committee)
+    if states is not None:
+        stmt = stmt.where(Meeting.state.in_(states))
+    if past:
+        stmt = stmt.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    else:
+        stmt = stmt.where(or_(Meeting.ends_at.is_(None), Meeting.ends_at >= now)).order_by(
+            Meeting.starts_at.is_(None).desc(), Meeting.starts_at, Meeting.id)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    return rows, total
+
+
+def committee_meetings_between(committee: Committee, user, start, end) -> list:
+    """The meetings `user` may see that start in [start, end) (UTC), for the month view: one query."""
+    from committees.models.meetings import Meeting
+
+    stmt = select(Meeting).where(Meeting.committee_id == committee.id, Meeting.deleted_at.is_(None),
+                                 Meeting.starts_at >= start, Meeting.starts_at < end).order_by(Meeting.starts_at)
+    states = _meeting_states_visible_to(user, committee)
+    if states is not None:
+        stmt = stmt.where(Meeting.state.in_(states))
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class AttendanceRate:
+    organisation: Organisation
+    attended: int
+    meetings: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.attended / self.meetings) if self.meetings else 0
+
+
+def attendance_rates(committee: Committee, *, months: int = 12, now=None) -> list[AttendanceRate]:
+    """Each active member organisation's share of the committee's meetings with recorded attendance
+    (in the last `months` months) at which at least one of its people was present: three queries."""
+    from datetime import timedelta
+
+    from committees.db import utcnow
+    from committees.models.meetings import Invitation, Meeting
+
+    since = (now or utcnow()) - timedelta(days=round(months * 30.44))
+    recorded = (Meeting.committee_id == committee.id, Meeting.deleted_at.is_(None),
+                Meeting.attendance_recorded_at.is_not(None), Meeting.starts_at >= since,
+                Meeting.starts_at <= (now or utcnow()))
+    meetings = db.session.scalar(select(func.count()).select_from(Meeting).where(*recorded)) or 0
+    attended = dict(db.session.execute(
+        select(Invitation.organisation_id, func.count(func.distinct(Invitation.meeting_id)))
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .where(*recorded, Invitation.attended.is_(True), Invitation.organisation_id.is_not(None))
+        .group_by(Invitation.organisation_id)).all())
+    return [AttendanceRate(m.organisation, attended.get(m.organisation_id, 0), meetings)
+            for m in active_memberships(committee)]
+
+
+def upcoming_meetings_for(person, limit: int = 5) -> list:
+    """The person's next scheduled meetings, in the committees where they have a role: two queries."""
+    from committees.db import utcnow
+    from committees.models.meetings import Meeting, MeetingState
+
+    if person_of(person) is None:
+        return []
+    mine = select(CommitteeRole.committee_id).where(CommitteeRole.person_id == person.id)
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.committee_id.in_(mine), Meeting.deleted_at.is_(None),
+                              Meeting.state == MeetingState.SCHEDULED, Meeting.starts_at >= utcnow())
+        .options(selectinload(Meeting.committee)).order_by(Meeting.starts_at).limit(limit)))
+
+
+@dataclass
+class RsvpSummary:
+    invitations: list
+    counts: dict = field(default_factory=dict)  # RsvpResponse (None: no answer yet) -> number of people
+    coming: list[Organisation] = field(default_factory=list)  # member organisations with someone attending
+    nobody_coming: list[Organisation] = field(default_factory=list)  # member organisations with nobody attending
+    interpretation: dict[str, int] = field(default_factory=dict)  # language code -> people attending or maybe
+
+
+def get_invitations(meeting) -> list:
+    """A meeting's invitations with their people and organisations, by name: three queries."""
+    from committees.models.meetings import Invitation
+
+    return list(db.session.scalars(
+        select(Invitation).join(Person, Person.id == Invitation.person_id).where(Invitation.meeting_id == meeting.id)
+        .options(contains_eager(Invitation.person), selectinload(Invitation.organisation))
+        .order_by(Person.full_name)))
+
+
+def rsvp_summary(meeting) -> RsvpSummary:
+    """Who answered what, which member organisations will be represented, and interpretation needs."""
+    from committees.models.meetings import RsvpResponse
+
+    invitations = get_invitations(meeting)
+    summary = RsvpSummary(invitations)
+    for invitation in invitations:
+        summary.counts[invitation.response] = summary.counts.get(invitation.response, 0) + 1
+        if invitation.interpretation and invitation.response in (RsvpResponse.ATTENDING, RsvpResponse.MAYBE):
+            summary.interpretation[invitation.interpretation] = summary.interpretation.get(
+                invitation.interpretation, 0) + 1
+    attending = {i.organisation_id for i in invitations if i.response == RsvpResponse.ATTENDING}
+    for membership in active_memberships(meeting.committee):
+        (summary.coming if membership.organisation_id in attending else summary.nobody_coming).append(
+            membership.organisation)
+    return summary

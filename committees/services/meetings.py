@@ -42,6 +42,7 @@ from committees.workflow import MEETING_TRANSITIONS, check_transition
 
 MEETING_FIELDS = ("title", "description", "format", "venue", "online_url", "timezone")
 MIN_SLOTS, MAX_SLOTS = 2, 10
+CLOSED_STATES = (MeetingState.CANCELLED, MeetingState.MINUTED)  # their details can no longer change
 INVITED_ROLES = (CommitteeRoleKind.COCHAIR, CommitteeRoleKind.SECRETARY, CommitteeRoleKind.REPRESENTATIVE,
                  CommitteeRoleKind.OBSERVER)
 
@@ -119,7 +120,7 @@ def create_meeting(actor: Person, committee: Committee, *, starts_at: datetime |
 
 def update_meeting(actor: Person, meeting: Meeting, values: dict) -> Meeting:
     """Edit the details (not the time: that is `reschedule_meeting` once scheduled)."""
-    if meeting.state in (MeetingState.CANCELLED, MeetingState.MINUTED):
+    if meeting.state in CLOSED_STATES:
         raise Conflict(N_("This meeting can no longer be changed."), code="meeting_closed")
     clean = _clean(values)
     changed = sorted(k for k, v in clean.items() if getattr(meeting, k) != v)
@@ -203,22 +204,61 @@ def transition_meeting(actor: Person, meeting: Meeting, name: str, *, reason: st
                  reason=reason or None)
 
 
-def open_poll(actor: Person, meeting: Meeting, slots: list[tuple[datetime, datetime]],
-              closes_at: datetime | None = None) -> list[PollSlot]:
-    """Propose 2-10 candidate slots; invited people answer yes / if need be / no."""
+def _candidate_slots(meeting: Meeting, slots: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     if not MIN_SLOTS <= len(slots) <= MAX_SLOTS:
         raise ValidationFailed(N_("Propose between 2 and 10 slots."), field="slots", code="slot_count")
-    tz = meeting.timezone
     converted = []
     for start, end in slots:
-        start, end = localise(start, tz), localise(end, tz)
+        start, end = localise(start, meeting.timezone), localise(end, meeting.timezone)
         _check_times(start, end)
         converted.append((start, end))
     if len(set(converted)) != len(converted):
         raise ValidationFailed(N_("Two slots are the same."), field="slots", code="duplicate_slot")
+    return sorted(converted)
+
+
+def _poll_closing(meeting: Meeting, closes_at: datetime | None) -> datetime | None:
+    closes = localise(closes_at, meeting.timezone) if closes_at else None
+    if closes is not None and closes <= utcnow():
+        raise ValidationFailed(N_("The poll must close in the future."), field="poll_closes_at", code="in_the_past")
+    return closes
+
+
+def plan_time(actor: Person, meeting: Meeting, *, starts_at: datetime | None = None, ends_at: datetime | None = None,
+              slots: list[tuple[datetime, datetime]] | None = None, closes_at: datetime | None = None) -> None:
+    """A draft's time: either a fixed start and end, or 2-10 candidate slots kept for `open_poll`."""
+    if meeting.state != MeetingState.DRAFT:
+        raise Conflict(N_("Only a draft's time is set here; a scheduled meeting is rescheduled."), code="not_draft")
+    if slots is not None:
+        candidates = _candidate_slots(meeting, slots)
+        meeting.poll_closes_at = _poll_closing(meeting, closes_at)
+        meeting.slots = [PollSlot(starts_at=s, ends_at=e) for s, e in candidates]
+        meeting.starts_at = meeting.ends_at = None
+    else:
+        start = localise(starts_at, meeting.timezone) if starts_at else None
+        end = localise(ends_at, meeting.timezone) if ends_at else None
+        _check_times(start, end)
+        meeting.starts_at, meeting.ends_at = start, end
+        meeting.slots = []
+        meeting.poll_closes_at = None
+    db.session.flush()
+    audit.record(actor, "meeting.plan_time", meeting, f"Planned the time of {meeting.title}",
+                 slots=len(meeting.slots) or None)
+
+
+def open_poll(actor: Person, meeting: Meeting, slots: list[tuple[datetime, datetime]] | None = None,
+              closes_at: datetime | None = None) -> list[PollSlot]:
+    """Propose 2-10 candidate slots (by default those kept by `plan_time`); invited people answer
+    yes / if need be / no."""
+    check_transition(MEETING_TRANSITIONS, "open_poll", meeting.state)  # the state first: 409 before 400
+    if slots is None:
+        slots = [(s.starts_at, s.ends_at) for s in meeting.slots]
+        closes_at = meeting.poll_closes_at
+    converted = _candidate_slots(meeting, slots)
+    closes = _poll_closing(meeting, closes_at)
     transition_meeting(actor, meeting, "open_poll")
-    meeting.slots = [PollSlot(starts_at=s, ends_at=e) for s, e in sorted(converted)]
-    meeting.poll_closes_at = localise(closes_at, tz) if closes_at else None
+    meeting.slots = [PollSlot(starts_at=s, ends_at=e) for s, e in converted]
+    meeting.poll_closes_at = closes
     _ensure_invitations(meeting)
     for invitation in meeting.invitations:
         notify(invitation.person, "meetings", "poll_opened", meeting=meeting, committee=meeting.committee)
@@ -416,8 +456,13 @@ class Quorum:
     required: int
 
     @property
+    def count(self) -> int:
+        """Member organisations represented."""
+        return len(self.represented & self.members)
+
+    @property
     def reached(self) -> bool:
-        return len(self.represented & self.members) >= self.required
+        return self.count >= self.required
 
 
 def quorum(meeting: Meeting) -> Quorum:
