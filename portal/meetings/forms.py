@@ -54,9 +54,13 @@ class SlotForm(Form):
     def empty(self) -> bool:
         return not any(f.raw_data and f.raw_data[0].strip() for f in (self.day, self.starts_at, self.ends_at))
 
-    def validate_ends_at(self, field):
-        if not self.empty and not (self.day.data and self.starts_at.data and field.data):
-            raise ValidationError(_l("Give the date, the start and the end, or leave the row empty."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not self.empty and not (self.day.data and self.starts_at.data and self.ends_at.data):
+            self.ends_at.errors = [*self.ends_at.errors,
+                                   _l("Give the date, the start and the end, or leave the row empty.")]
+            valid = False
+        return valid
 
     def value(self) -> tuple[datetime, datetime]:
         return combine(self.day.data, self.starts_at.data), combine(self.day.data, self.ends_at.data)
