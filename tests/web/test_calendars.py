@@ -3,14 +3,15 @@ rhythms proposing dates, attendance rates, and Europe/Athens wall-clock times ac
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
 from committees import queries
-from committees.db import db, utcnow
+from committees.db import db
 from committees.models import MeetingRhythm
 from committees.services import calendars
 from committees.services import meetings as svc
@@ -159,7 +160,7 @@ def test_rhythm_proposes_next_dates_as_prefilled_new_meetings(client, world, log
     assert len(links) == 3
     rhythm = db.session.scalars(select(MeetingRhythm)).one()
     first = calendars.next_dates(rhythm, 1)[0][0]
-    assert first.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Athens")).weekday() == 1
+    assert first.astimezone(ZoneInfo("Europe/Athens")).weekday() == 1
     prefilled = c.get(links[0].replace("&amp;", "&")).get_data(as_text=True)
     assert 'value="10:00"' in prefilled and 'value="12:00"' in prefilled and 'checked' in prefilled
     assert "Second" in page and 'value="10:00"' in page  # the form shows the saved rhythm
@@ -207,4 +208,3 @@ def test_upcoming_meetings_query(world):
     assert [m.title for m in queries.upcoming_meetings_for(world.representative)] == ["Soon"]
     assert queries.upcoming_meetings_for(None) == []
     assert queries.upcoming_meetings_for(world.non_member) == []
-    assert utcnow() and date and time  # imported for readers of the module

@@ -569,3 +569,10 @@ def test_ics_of_a_draft_is_hidden_and_of_an_undated_meeting_missing(client, worl
     undated = svc.create_meeting(world.cochair, world.committee, title="Undated", venue="Hall")
     db.session.commit()
     assert login_as(world.cochair).get(f"/meetings/{undated.id}.ics").status_code == 404
+
+
+def test_committee_page_links_to_its_meetings(client, world, login_as):
+    page = client.get("/committees/access-legal").get_data(as_text=True)
+    assert 'href="/committees/access-legal/meetings"' in page
+    page = login_as(world.representative).get("/").get_data(as_text=True)
+    assert 'href="/calendar/subscription"' in page
