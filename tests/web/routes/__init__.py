@@ -90,7 +90,7 @@ def const(url: str) -> Callable[[Any], str]:
     return lambda world: url
 
 
-BLUEPRINT_MODULES = ("main", "auth", "static", "bodies", "people", "admin", "meetings")
+BLUEPRINT_MODULES = ("main", "auth", "static", "bodies", "people", "admin", "meetings", "agendas", "notifications")
 
 
 def collect() -> list[Expect]:
