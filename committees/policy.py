@@ -223,9 +223,9 @@ def _meeting_visible(user: Any, meeting: Any) -> bool:
 
 
 def _meeting_participant(user: Any, meeting: Any) -> bool:
-    """Invited people act on a meeting (RSVP, poll, suggestions): members other than observers."""
-    roles = committee_roles(user, meeting.committee)
-    return bool(roles - {OBSERVER}) or (OBSERVER in roles)
+    """Invited people answer for a meeting (RSVP, time poll): everyone with a role in the committee,
+    observers included (they attend, they just do not vote or file)."""
+    return bool(committee_roles(user, meeting.committee))
 
 
 def _suggest_item(user: Any, meeting: Any) -> bool:
@@ -251,7 +251,7 @@ RULES.update({
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
     try:
-        rule, _ = RULES[action]
+        rule = RULES[action][0]
     except KeyError:
         raise UnknownAction(action) from None
     return bool(rule(user, obj))

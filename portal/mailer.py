@@ -28,6 +28,9 @@ def render_mail(template: str, language: str, context: dict) -> tuple[str, str, 
         subject = render_template(f"email/{template}.subject.txt", **context).strip()
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", **context)
+    lang = (language or "en").split("_")[0]
+    direction = "rtl" if lang in current_app.config["RTL_LANGUAGES"] else "ltr"
+    html = f'<div lang="{lang}" dir="{direction}">\n{html}</div>\n'
     return subject, text, html
 
 
@@ -68,6 +71,12 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     message.set_content(row.body_text)
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html")
+    if row.attachment:
+        maintype, _sep, rest = row.attachment_type.partition("/")
+        subtype, _sep, params = rest.partition(";")
+        extra = dict(p.strip().split("=", 1) for p in params.split(";") if "=" in p)
+        message.add_attachment(row.attachment, subtype=subtype.strip() or "plain", filename=row.attachment_name,
+                               params=extra)
     return message
 
 

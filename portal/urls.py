@@ -12,7 +12,7 @@ def safe_next(target: str | None, default_endpoint: str = "main.home") -> str:
     if not target or len(target) > 2000:
         return default
     decoded = target
-    for _ in range(3):  # undo repeated percent-encoding such as %252F%252F
+    for _attempt in range(3):  # undo repeated percent-encoding such as %252F%252F
         decoded = unquote(decoded)
     if any(c in decoded for c in ("\\", "\r", "\n", "\t")) or any(ord(c) < 32 for c in decoded):
         return default

@@ -36,7 +36,8 @@ ADMIN_FIELDS = PROFILE_FIELDS + ("email", "organisation_id", "is_primary_contact
 def normalise_email(email: str) -> str:
     """Lower-cased, syntax-checked email (no DNS look-up)."""
     try:
-        result = validate_email((email or "").strip(), check_deliverability=False)
+        result = validate_email((email or "").strip(), check_deliverability=False,
+                                test_environment=True)
     except EmailNotValidError:
         raise ValidationFailed(N_("Enter a valid email address."), field="email", code="invalid_email") from None
     return result.normalized.lower()

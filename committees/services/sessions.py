@@ -50,11 +50,17 @@ def load_session(raw: str | None, *, idle: timedelta, absolute: timedelta, remem
         return None
     if not row.remember and now - row.last_seen_at > idle:
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
     person = row.person
     person.session_key = raw
+    # The web layer stores the new last-seen time after the request (see touch_session).
+    person.__dict__["_touch_session_id"] = row.id if now - row.last_seen_at > TOUCH_EVERY else None
     return person
+
+
+def touch_session(session_id: int, now: datetime | None = None) -> None:
+    """Move a session's last-seen time forward (activity postpones the idle timeout)."""
+    db.session.execute(update(LoginSession).where(LoginSession.id == session_id)
+                       .values(last_seen_at=now or utcnow()))
 
 
 def revoke_session(raw: str | None) -> None:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Flask, current_app, session
+from flask import Blueprint, Flask, current_app, g, session
+from sqlalchemy.exc import SQLAlchemyError
+
+from committees.db import db
 from flask_login import AnonymousUserMixin
 
 from committees.services import sessions
@@ -22,6 +25,7 @@ class Anonymous(AnonymousUserMixin):
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    app.after_request(_touch_after_request)
     login_manager.anonymous_user = Anonymous
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -41,7 +45,23 @@ def load_user(key: str):
     )
     if person is None:
         session.pop("_user_id", None)
+    elif person.__dict__.get("_touch_session_id"):
+        g.touch_login_session = person.__dict__["_touch_session_id"]
     return person
+
+
+def _touch_after_request(response):
+    """Store the session's activity after the request. Views commit their own work before this;
+    anything they left uncommitted was not meant to be kept, so it is rolled back first."""
+    session_id = g.pop("touch_login_session", None)
+    if session_id:
+        try:
+            db.session.rollback()
+            sessions.touch_session(session_id)
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+    return response
 
 
 from portal.auth import views  # noqa: E402,F401

@@ -60,8 +60,8 @@ def logout():
     if form.validate_on_submit() and current_user.is_authenticated:
         people.sign_out(current_user._get_current_object(), current_user.get_id())
         db.session.commit()
-        logout_user()
         session.clear()
+        logout_user()  # after clearing: it leaves the instruction to delete the remember cookie
         flash(_("You have signed out."), "info")
     return redirect(url_for("main.home"))
 

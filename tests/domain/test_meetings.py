@@ -183,3 +183,18 @@ def test_mail_is_not_queued_when_the_transaction_rolls_back(world):
     db.session.rollback()
     assert db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "meeting_invitation")) is None
     assert utcnow()  # keep import used
+
+
+def test_invitation_email_carries_the_ics_attachment(app, world):
+    from email import message_from_bytes
+
+    from portal.mailer import build_message
+
+    meeting = _meeting(world, starts_at=_future(7), ends_at=_future(7, 12))
+    svc.schedule_meeting(world.cochair, meeting)
+    row = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "meeting_invitation")).first()
+    parsed = message_from_bytes(bytes(build_message(row)))
+    parts = [p for p in parsed.walk() if p.get_filename() == "meeting.ics"]
+    assert len(parts) == 1 and parts[0].get_content_type() == "text/calendar"
+    assert parts[0].get_param("method") == "REQUEST"
+    assert Calendar.from_ical(parts[0].get_payload(decode=True))["method"] == "REQUEST"

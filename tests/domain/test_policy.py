@@ -62,6 +62,23 @@ def _inactive_org(w):
     return w.ngo
 
 
+def _meeting(state: str, committee: str = "committee"):
+    def make(w):
+        from committees.models import Meeting, MeetingState
+
+        m = Meeting(committee=getattr(w, committee), uid=f"{state}-{committee}@test", title="M",
+                    state=MeetingState(state))
+        db.session.add(m)
+        db.session.commit()
+        return m
+
+    return make
+
+
+MEMBERS = {"observer", "representative", "secretary", "cochair"}
+RECORDERS = {"secretary", "cochair"} | COORDINATORS
+
+
 TABLE = [
     # committees
     row("committee.view", "public committee", lambda w: w.committee, EVERYONE),
@@ -109,6 +126,25 @@ TABLE = [
     row("person.edit", "a coordinator's account", lambda w: w.coordinator, {"admin"}),
     row("person.set_role", "", lambda w: w.representative, {"admin"}),
     row("profile.edit", "", lambda w: None, SIGNED_IN),
+    # meetings, agendas, documents
+    row("meeting.list", "public committee", lambda w: w.committee, EVERYONE),
+    row("meeting.list", "private committee", lambda w: w.other_committee, SIGNED_IN),
+    row("meeting.view", "scheduled, public committee", _meeting("scheduled"), EVERYONE),
+    row("meeting.view", "draft", _meeting("draft"), RECORDERS),
+    row("meeting.view", "open time poll", _meeting("poll"), MEMBERS | COORDINATORS),
+    row("meeting.view", "scheduled, private committee", _meeting("scheduled", "other_committee"), COORDINATORS),
+    row("meeting.create", "own committee", lambda w: w.committee, {"cochair"} | COORDINATORS),
+    row("meeting.manage", "own committee's meeting", _meeting("scheduled"), {"cochair"} | COORDINATORS),
+    row("meeting.manage", "another committee's meeting", _meeting("scheduled", "other_committee"), COORDINATORS),
+    row("meeting.record", "own committee's meeting", _meeting("held"), RECORDERS),
+    row("meeting.respond", "own committee's meeting", _meeting("scheduled"), MEMBERS),
+    row("meeting.view_responses", "own committee's meeting", _meeting("scheduled"), MEMBERS | COORDINATORS),
+    row("agenda.edit", "own committee's meeting", _meeting("scheduled"), RECORDERS),
+    row("agenda.suggest", "scheduled meeting", _meeting("scheduled"), {"representative", "secretary", "cochair"}),
+    row("agenda.suggest", "held meeting", _meeting("held"), set()),
+    row("document.upload", "own committee's meeting", _meeting("scheduled"), RECORDERS),
+    row("document.download", "draft meeting", _meeting("draft"), RECORDERS),
+    row("document.download", "scheduled, public committee", _meeting("scheduled"), EVERYONE),
     # administration
     row("audit.view", "", lambda w: None, COORDINATORS),
     row("outbox.view", "", lambda w: None, COORDINATORS),

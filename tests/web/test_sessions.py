@@ -114,8 +114,6 @@ def test_idle_timeout(app, world):
     assert not signed_in(client)
 
 
-@pytest.mark.xfail(strict=True, reason="load_session sets last_seen_at but a GET never commits it "
-                   "(portal/auth load_user / committees/services/sessions.py): the idle timeout runs from login")
 def test_activity_postpones_the_idle_timeout(app, world):
     client = login(app.test_client(), world.representative)
     row = sessions_of(world.representative)[0]
@@ -149,8 +147,6 @@ def test_remember_me_is_revoked_by_logout(app, world):
     assert not signed_in(client)
 
 
-@pytest.mark.xfail(strict=True, reason="portal/auth/views.py logout calls session.clear() after logout_user(), "
-                   "dropping Flask-Login's instruction to delete the remember cookie")
 def test_logout_deletes_the_remember_cookie(app, world):
     client = login_remembered(app.test_client(), world.representative)
     client.post_form("/logout")
