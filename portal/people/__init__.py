@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("people", __name__)
 
-from portal.people import views  # noqa: E402,F401
+from portal.people import notification_views, views  # noqa: E402,F401
