@@ -25,7 +25,7 @@ from committees.models import (
 from committees.policy import forget_roles
 
 ORGANISATION_FIELDS = ("name", "short_name", "type", "description", "website", "email", "phone", "address", "active")
-COMMITTEE_FIELDS = ("name", "slug", "mandate", "is_public", "active")
+COMMITTEE_FIELDS = ("name", "slug", "mandate", "is_public", "active", "quorum_organisations")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"new"}  # /committees/new is the creation form
 
@@ -112,6 +112,19 @@ def update_organisation(actor: Person, org: Organisation, values: dict, *,
 
 def _clean_committee(values: dict) -> dict:
     clean = {k: v for k, v in values.items() if k in COMMITTEE_FIELDS}
+    if "quorum_organisations" in clean:
+        quorum = clean["quorum_organisations"]
+        if quorum in ("", None):
+            clean["quorum_organisations"] = None
+        else:
+            try:
+                clean["quorum_organisations"] = int(quorum)
+            except (TypeError, ValueError):
+                raise ValidationFailed(N_("Give a whole number."), field="quorum_organisations",
+                                       code="invalid_number") from None
+            if not 1 <= clean["quorum_organisations"] <= 1000:
+                raise ValidationFailed(N_("Between 1 and 1000 organisations."), field="quorum_organisations",
+                                       code="out_of_range")
     if "name" in clean:
         clean["name"] = (clean["name"] or "").strip()
         if not clean["name"]:

@@ -466,9 +466,10 @@ class Quorum:
 
 
 def quorum(meeting: Meeting) -> Quorum:
-    """By default more than half of the committee's active member organisations must be represented."""
+    """The committee's own quorum (a number of organisations), by default more than half of its
+    active member organisations represented."""
     members = set(db.session.scalars(select(Membership.organisation_id).where(
         Membership.committee_id == meeting.committee_id, Membership.status == MembershipStatus.ACTIVE)))
     represented = {i.organisation_id for i in meeting.invitations if i.attended and i.organisation_id}
-    required = len(members) // 2 + 1 if members else 1
+    required = meeting.committee.quorum_organisations or (len(members) // 2 + 1 if members else 1)
     return Quorum(represented, members, required)

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.widgets import HiddenInput
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 
 def optional_int(value):
@@ -37,11 +37,14 @@ class CommitteeForm(FlaskForm):
                             description=_l("What the committee works on. Markdown is allowed."))
     is_public = BooleanField(_l("Public: anyone may see this committee's page"))
     active = BooleanField(_l("Active"), default=True)
+    quorum_organisations = IntegerField(
+        _l("Quorum (member organisations represented)"), validators=[Optional(), NumberRange(min=1, max=1000)],
+        description=_l("Leave empty for the default: more than half of the active member organisations."))
     submit = SubmitField(_l("Save"))
 
     def values(self) -> dict:
         values = {"name": self.name.data, "mandate": self.mandate.data or "", "is_public": self.is_public.data,
-                  "active": self.active.data}
+                  "active": self.active.data, "quorum_organisations": self.quorum_organisations.data}
         if (self.slug.data or "").strip():
             values["slug"] = self.slug.data
         return values

@@ -171,7 +171,9 @@ def _render_roster(committee, forms: dict | None = None, status: int = 200, aler
     forms = dict(forms or {})
     if manage:
         _management_forms(committee, forms)
+    rates = {r.organisation.id: r for r in queries.attendance_rates(committee)} if tab != "former" else {}
     return render_template("bodies/roster.html", committee=committee, roster=roster, tab=tab, forms=forms,
+                           rates=rates,
                            alerts=alerts or [], pager=Pager(page, per_page, roster.total),
                            moves=bodies.MEMBERSHIP_MOVES, move_labels=_move_labels()), status
 

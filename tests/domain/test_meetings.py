@@ -198,3 +198,18 @@ def test_invitation_email_carries_the_ics_attachment(app, world):
     assert len(parts) == 1 and parts[0].get_content_type() == "text/calendar"
     assert parts[0].get_param("method") == "REQUEST"
     assert Calendar.from_ical(parts[0].get_payload(decode=True))["method"] == "REQUEST"
+
+
+def test_a_committee_may_set_its_own_quorum(world):
+    from committees.services import bodies
+
+    meeting = _meeting(world, starts_at=_future(-1), ends_at=_future(-1, 12))
+    meeting.state = MeetingState.SCHEDULED
+    svc.record_attendance(world.secretary, meeting, {world.representative.id})
+    assert not svc.quorum(meeting).reached
+    bodies.update_committee(world.coordinator, world.committee, {"quorum_organisations": "1"})
+    assert svc.quorum(meeting).reached and svc.quorum(meeting).required == 1
+    with pytest.raises(ValidationFailed):
+        bodies.update_committee(world.coordinator, world.committee, {"quorum_organisations": "0"})
+    bodies.update_committee(world.coordinator, world.committee, {"quorum_organisations": ""})
+    assert world.committee.quorum_organisations is None

@@ -435,3 +435,22 @@ def test_export_includes_former_members_and_requests(world, login_as):
     _request(world)
     text = login_as(world.cochair).get(ROSTER + ".csv").get_data(as_text=True)
     assert "Former Org,NGO,Left" in text and "Unrelated Academic Institute,Academic,Requested" in text
+
+
+def test_roster_shows_attendance_rate_over_twelve_months(client, world, login_as):
+    from datetime import timedelta
+
+    from committees.db import db, utcnow
+    from committees.models import MeetingFormat, MeetingState
+    from committees.services import meetings
+
+    for days, present in ((40, {world.representative.id}), (20, {world.secretary.id})):
+        start = utcnow() - timedelta(days=days)
+        m = meetings.create_meeting(world.cochair, world.committee, title=f"M{days}", venue="Hall",
+                                    format=MeetingFormat.IN_PERSON.value, starts_at=start,
+                                    ends_at=start + timedelta(hours=2))
+        m.state = MeetingState.SCHEDULED
+        meetings.record_attendance(world.secretary, m, present)
+    db.session.commit()
+    page = login_as(world.cochair).get(f"/committees/{world.committee.slug}/roster").get_data(as_text=True)
+    assert "50% (1 of 2)" in page

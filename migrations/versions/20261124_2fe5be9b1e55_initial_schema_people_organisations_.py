@@ -1,8 +1,8 @@
 """initial schema: people, organisations, committees, memberships, meetings, agendas, documents, notifications, audit, outbox
 
-Revision ID: 62e5a81aabb3
+Revision ID: 2fe5be9b1e55
 Revises: 
-Create Date: 2026-11-24 01:24:29.073654
+Create Date: 2026-11-24 01:29:33.768507
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import committees.models.types  # noqa: F401 - custom column types used below
 
 
 # revision identifiers, used by Alembic.
-revision = '62e5a81aabb3'
+revision = '2fe5be9b1e55'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('mandate_html', sa.Text(), nullable=False),
     sa.Column('is_public', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('quorum_organisations', sa.Integer(), nullable=True),
     sa.Column('created_at', committees.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_committee')),
     sa.UniqueConstraint('name', name=op.f('uq_committee_name')),
