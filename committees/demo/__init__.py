@@ -9,25 +9,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from committees import audit
 from committees.db import db
 from committees.demo.content import DEMO_ACCOUNTS
+from committees.demo.meetings import MeetingLoader
 from committees.demo.plan import MembershipSpec, PersonSpec, Plan, build_plan
 from committees.errors import DomainError
 from committees.models import (
     Committee,
     CommitteeRole,
+    Meeting,
     Membership,
     MembershipStatus,
     Organisation,
+    OutboxMessage,
     Person,
 )
 from committees.passwords import hash_password
 from committees.services import bodies, people
 
-KINDS = ("committees", "organisations", "people", "memberships", "roles")
+KINDS = ("committees", "organisations", "people", "memberships", "roles", "meetings")
 
 
 @dataclass
@@ -55,10 +58,14 @@ def load_demo(*, password: str, if_empty: bool = False) -> DemoSummary:
     """Create whatever part of the demo is missing; with if_empty, do nothing when any committee exists."""
     if if_empty and db.session.scalar(select(Committee.id).limit(1)) is not None:
         return DemoSummary(skipped=True, logins=_existing_logins())
+    mail_before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
     plan = build_plan()
     loader = _Loader(plan, password)
     loader.run()
     summary = loader.summary
+    summary.created["meetings"] = MeetingLoader(loader.committees.values()).run().created
+    # Demo invitations, agendas and polls must not be mailed to the fictional members.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > mail_before))
     summary.totals = _totals()
     summary.logins = _existing_logins()
     if summary.created_anything:
@@ -68,7 +75,7 @@ def load_demo(*, password: str, if_empty: bool = False) -> DemoSummary:
 
 
 def _totals() -> dict[str, int]:
-    models = dict(zip(KINDS, (Committee, Organisation, Person, Membership, CommitteeRole)))
+    models = dict(zip(KINDS, (Committee, Organisation, Person, Membership, CommitteeRole, Meeting)))
     return {kind: db.session.scalar(select(func.count()).select_from(model)) or 0 for kind, model in models.items()}
 
 
