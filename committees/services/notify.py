@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from committees import audit
 from committees.db import db
 from committees.models import Person
 from committees.models.notifications import DeliveryMode, DigestEntry, NotificationKind, NotificationPreference
@@ -41,5 +42,9 @@ def set_preference(person: Person, kind: NotificationKind | str, mode: DeliveryM
         NotificationPreference.person_id == person.id, NotificationPreference.kind == kind)).first()
     if row is None:
         db.session.add(NotificationPreference(person_id=person.id, kind=kind, mode=mode))
+    elif row.mode == mode:
+        return
     else:
         row.mode = mode
+    audit.record(person, "notification.preference", person, f"Mail for {kind.value}: {mode.value}",
+                 kind=kind.value, mode=mode.value)
