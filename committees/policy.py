@@ -249,6 +249,78 @@ RULES.update({
 })
 
 
+# -- minutes, action items and the dashboard -------------------------------------------------------
+# minutes.* take Minutes (or, for minutes.edit when creating them, a Meeting); action.create takes a
+# Committee; action.update/view an ActionItem; dashboard.view a Committee or None (the dashboard as a whole).
+
+
+def _minutes_visible(user: Any, minutes: Any) -> bool:
+    committee = minutes.meeting.committee
+    if _meeting_member(user, committee):
+        return True
+    return minutes.state.value == "published" and committee.active and committee.is_public
+
+
+def _minutes_editor(user: Any, obj: Any) -> bool:
+    committee = _meeting_committee(getattr(obj, "meeting", obj))
+    return committee is not None and _roster_editor(user, committee)
+
+
+def _minutes_approver(user: Any, minutes: Any) -> bool:
+    return _cochair(user, minutes.meeting.committee)
+
+
+def _minutes_commenter(user: Any, minutes: Any) -> bool:
+    return minutes.state.value == "circulated" and bool(committee_roles(user, minutes.meeting.committee))
+
+
+def _action_committee(obj: Any):
+    return obj if isinstance(obj, Committee) else getattr(obj, "committee", None)
+
+
+def _action_creator(user: Any, obj: Any) -> bool:
+    committee = _action_committee(obj)
+    return committee is not None and _cochair(user, committee)
+
+
+def _action_updater(user: Any, item: Any) -> bool:
+    person = person_of(user)
+    if person is None:
+        return False
+    if _cochair(user, item.committee):
+        return True
+    if item.owner_person_id is not None and item.owner_person_id == person.id:
+        return True
+    return bool(item.owner_organisation_id and person.organisation_id == item.owner_organisation_id)
+
+
+def _action_viewer(user: Any, obj: Any) -> bool:
+    committee = _action_committee(obj)
+    return committee is not None and (is_coordinator(user) or bool(committee_roles(user, committee)))
+
+
+def _dashboard_viewer(user: Any, committee: Any = None) -> bool:
+    if is_coordinator(user):
+        return True
+    person = person_of(user)
+    if person is None:
+        return False
+    if committee is None:
+        return any(r.role == COCHAIR for r in person.committee_roles)
+    return COCHAIR in committee_roles(user, committee)
+
+
+RULES.update({
+    "minutes.view": (_minutes_visible, N_("read these minutes")),
+    "minutes.edit": (_minutes_editor, N_("edit the minutes")),
+    "minutes.approve": (_minutes_approver, N_("approve and publish the minutes")),
+    "minutes.comment": (_minutes_commenter, N_("comment on these minutes")),
+    "action.create": (_action_creator, N_("create action items")),
+    "action.update": (_action_updater, N_("update this action item")),
+    "action.view": (_action_viewer, N_("see this committee's action items")),
+    "dashboard.view": (_dashboard_viewer, N_("see the action dashboard")),
+})
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     try:
         rule = RULES[action][0]

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from committees.errors import Conflict, ValidationFailed
 from committees.i18n import N_
+from committees.models.actions import ActionStatus
 from committees.models.meetings import MeetingState
+from committees.models.minutes import MinutesState
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,35 @@ MEETING_TRANSITIONS = _table(
     Transition("mark_held", frozenset({M.SCHEDULED}), M.HELD, "meeting.record", N_("Mark as held")),
     Transition("mark_minuted", frozenset({M.HELD}), M.MINUTED, "meeting.record", N_("Mark as minuted")),
 )
+
+MS = MinutesState
+MINUTES_TRANSITIONS = _table(
+    Transition("circulate", frozenset({MS.DRAFT}), MS.CIRCULATED, "minutes.edit",
+               N_("Circulate for comments"), button="primary"),
+    Transition("reopen", frozenset({MS.CIRCULATED}), MS.DRAFT, "minutes.edit", N_("Back to draft")),
+    Transition("approve", frozenset({MS.CIRCULATED}), MS.APPROVED, "minutes.approve", N_("Approve"),
+               button="primary"),
+    Transition("publish", frozenset({MS.APPROVED}), MS.PUBLISHED, "minutes.approve", N_("Publish")),
+)
+
+A = ActionStatus
+ACTION_TRANSITIONS = _table(
+    Transition("start", frozenset({A.OPEN, A.BLOCKED}), A.IN_PROGRESS, "action.update", N_("Start")),
+    Transition("block", frozenset({A.OPEN, A.IN_PROGRESS}), A.BLOCKED, "action.update", N_("Mark as blocked")),
+    Transition("complete", frozenset({A.OPEN, A.IN_PROGRESS, A.BLOCKED}), A.DONE, "action.update",
+               N_("Mark as done"), button="primary"),
+    Transition("cancel", frozenset({A.OPEN, A.IN_PROGRESS, A.BLOCKED}), A.CANCELLED, "action.update",
+               N_("Cancel the action"), needs_reason=True, button="danger"),
+    Transition("reopen", frozenset({A.DONE, A.CANCELLED}), A.OPEN, "action.update", N_("Reopen")),
+)
+
+
+def transition_to(table: dict[str, Transition], state, target) -> Transition | None:
+    """The transition leading from `state` to `target`, if there is one."""
+    for transition in table.values():
+        if state in transition.sources and transition.target == target:
+            return transition
+    return None
 
 
 def check_transition(table: dict[str, Transition], name: str, state, reason: str = "") -> Transition:

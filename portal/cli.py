@@ -70,6 +70,13 @@ def send_reminders(hours_before: int | None) -> None:
     count = run(hours_before=hours)
     db.session.commit()
     click.echo(f"Queued {count} reminders.")
+    from datetime import date
+
+    from committees.services.actions import send_action_reminders
+
+    actions = send_action_reminders(date.today())
+    db.session.commit()
+    click.echo(f"Queued {actions} action item reminders.")
 
 
 @click.command("demo-data")

@@ -1,4 +1,11 @@
 """All models, importable from one place (Alembic and tests import this package)."""
+from committees.models.actions import (
+    ActionItem,
+    ActionPriority,
+    ActionReminder,
+    ActionStatus,
+    ActionUpdate,
+)
 from committees.models.audit import AuditEntry
 from committees.models.bodies import (
     Committee,
@@ -25,6 +32,15 @@ from committees.models.meetings import (
     PollSlot,
     RsvpResponse,
 )
+from committees.models.minutes import (
+    ApprovedHow,
+    Decision,
+    Minutes,
+    MinutesComment,
+    MinutesRevision,
+    MinutesSection,
+    MinutesState,
+)
 from committees.models.notifications import (
     CalendarFeedToken,
     DeliveryMode,
@@ -35,6 +51,18 @@ from committees.models.notifications import (
 from committees.models.people import AuthToken, GlobalRole, LoginSession, Person, TokenPurpose
 
 __all__ = [
+    "ActionItem",
+    "ActionPriority",
+    "ActionReminder",
+    "ActionStatus",
+    "ActionUpdate",
+    "ApprovedHow",
+    "Decision",
+    "Minutes",
+    "MinutesComment",
+    "MinutesRevision",
+    "MinutesSection",
+    "MinutesState",
     "AgendaItem",
     "AgendaItemStatus",
     "CalendarFeedToken",

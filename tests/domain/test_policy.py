@@ -75,6 +75,34 @@ def _meeting(state: str, committee: str = "committee"):
     return make
 
 
+def _minutes(state: str, committee: str = "committee"):
+    def make(w):
+        from committees.models import Meeting, MeetingState, Minutes, MinutesState
+
+        c = getattr(w, committee)
+        m = Meeting(committee=c, uid=f"min-{state}-{committee}@test", title="M", state=MeetingState.HELD)
+        minutes = Minutes(meeting=m, committee_id=c.id, state=MinutesState(state))
+        db.session.add(minutes)
+        db.session.commit()
+        return minutes
+
+    return make
+
+
+def _action(person: str | None, org: str | None):
+    def make(w):
+        from committees.models import ActionItem
+
+        item = ActionItem(committee=w.committee, title="Follow up",
+                          owner_person_id=getattr(w, person).id if person else None,
+                          owner_organisation_id=getattr(w, org).id if org else None)
+        db.session.add(item)
+        db.session.commit()
+        return item
+
+    return make
+
+
 MEMBERS = {"observer", "representative", "secretary", "cochair"}
 RECORDERS = {"secretary", "cochair"} | COORDINATORS
 
@@ -142,6 +170,24 @@ TABLE = [
     row("agenda.edit", "own committee's meeting", _meeting("scheduled"), RECORDERS),
     row("agenda.suggest", "scheduled meeting", _meeting("scheduled"), {"representative", "secretary", "cochair"}),
     row("agenda.suggest", "held meeting", _meeting("held"), set()),
+    # minutes, action items, dashboard
+    row("minutes.view", "draft, public committee", _minutes("draft"), MEMBERS | COORDINATORS),
+    row("minutes.view", "published, public committee", _minutes("published"), EVERYONE),
+    row("minutes.view", "published, private committee", _minutes("published", "other_committee"),
+        {"coordinator", "admin"}),
+    row("minutes.edit", "own committee", _minutes("draft"), RECORDERS),
+    row("minutes.approve", "own committee", _minutes("circulated"), {"cochair"} | COORDINATORS),
+    row("minutes.comment", "circulated", _minutes("circulated"), MEMBERS),
+    row("minutes.comment", "draft", _minutes("draft"), set()),
+    row("action.create", "own committee", lambda w: w.committee, {"cochair"} | COORDINATORS),
+    row("action.create", "another committee", lambda w: w.other_committee, COORDINATORS),
+    row("action.update", "owned by the representative", _action("representative", None),
+        {"representative", "cochair"} | COORDINATORS),
+    row("action.update", "owned by the municipal body", _action(None, "municipal"),
+        {"secretary", "cochair"} | COORDINATORS),
+    row("action.view", "own committee", _action("representative", None), MEMBERS | COORDINATORS),
+    row("dashboard.view", "all committees", lambda w: None, {"cochair"} | COORDINATORS),
+    row("dashboard.view", "another committee", lambda w: w.other_committee, COORDINATORS),
     row("document.upload", "own committee's meeting", _meeting("scheduled"), RECORDERS),
     row("document.download", "draft meeting", _meeting("draft"), RECORDERS),
     row("document.download", "scheduled, public committee", _meeting("scheduled"), EVERYONE),
