@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from committees.db import db
 from committees.models import Committee, Membership, MembershipStatus, Organisation, OrganisationType, Person
+from committees.paging import PageMath
 from committees.policy import can, is_coordinator
 
 DEFAULT_PER_PAGE = 25
@@ -50,33 +51,11 @@ class DirectoryRow:
 
 
 @dataclass
-class DirectoryPage:
+class DirectoryPage(PageMath):
     rows: list[DirectoryRow]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    def page_window(self, radius: int = 2) -> list[int | None]:
-        """Page numbers to link: the first, the last and those near this one; None marks a gap."""
-        near = range(max(1, self.page - radius), min(self.pages, self.page + radius) + 1)
-        window: list[int | None] = []
-        for number in sorted({1, self.pages, *near}):
-            if window and number - (window[-1] or 0) > 1:
-                window.append(None)
-            window.append(number)
-        return window
 
 
 def visible_committees(user) -> list[Committee]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from committees import queries
 from committees.db import db
 from committees.errors import DomainError
 from committees.models import CommitteeRole, CommitteeRoleKind, Membership, MembershipStatus, Organisation, Person
+from committees.paging import Pager
 from committees.policy import can as policy_can
 from committees.services import bodies
 from portal.bodies import bp
@@ -41,25 +41,6 @@ from portal.security import DOWNLOAD_CSP
 
 def can(action: str, obj=None) -> bool:
     return policy_can(user(), action, obj)
-
-
-@dataclass
-class Pager:
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def page_args(default: int, maximum: int) -> tuple[int, int]:

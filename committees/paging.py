@@ -1,0 +1,41 @@
+"""Page arithmetic shared by every paginated list (pages, neighbours, the window of page links)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PageMath:
+    """Mixin for anything with `page`, `per_page` and `total` attributes."""
+
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def page_window(self, radius: int = 2) -> list[int | None]:
+        """Page numbers to link: the first, the last and those near this one; None marks a gap."""
+        near = range(max(1, self.page - radius), min(self.pages, self.page + radius) + 1)
+        window: list[int | None] = []
+        for number in sorted({1, self.pages, *near}):
+            if window and number - (window[-1] or 0) > 1:
+                window.append(None)
+            window.append(number)
+        return window
+
+
+@dataclass
+class Pager(PageMath):
+    page: int
+    per_page: int
+    total: int
