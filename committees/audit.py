@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy import select
 
 from committees.db import db
 from committees.models import AuditEntry, Person
@@ -71,3 +75,46 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+# -- reading the log (the coordinators' audit page) --------------------------------------------------
+
+# Audit actions are `<noun>.<verb>`; the nouns beyond the policy's rules:
+EXTRA_PREFIXES = ("auth", "role", "import", "export", "token", "access")
+
+
+def action_prefixes() -> list[str]:
+    from committees import policy
+
+    return sorted({name.split(".")[0] for name in policy.RULES} | set(EXTRA_PREFIXES))
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit page asks for; `since`/`before` are UTC instants (the reader's day bounds)."""
+
+    action_prefix: str = ""
+    actor_email: str = ""
+    target_type: str = ""
+    committee_id: int | None = None
+    since: datetime | None = None
+    before: datetime | None = None
+
+
+def entries_statement(wanted: AuditFilter):
+    """Newest first, filtered with bound parameters only (LIKE wildcards in the input are literal)."""
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if wanted.action_prefix:
+        stmt = stmt.where(AuditEntry.action.startswith(wanted.action_prefix + ".", autoescape=True))
+    if wanted.actor_email:
+        actor_ids = select(Person.id).where(Person.email.contains(wanted.actor_email.strip().lower(), autoescape=True))
+        stmt = stmt.where(AuditEntry.actor_id.in_(actor_ids))
+    if wanted.target_type:
+        stmt = stmt.where(AuditEntry.target_type == wanted.target_type)
+    if wanted.committee_id:
+        stmt = stmt.where(AuditEntry.committee_id == wanted.committee_id)
+    if wanted.since:
+        stmt = stmt.where(AuditEntry.at >= wanted.since)
+    if wanted.before:
+        stmt = stmt.where(AuditEntry.at < wanted.before)
+    return stmt

@@ -4,9 +4,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vText
-from icalendar.cal import Timezone
-
 from committees.db import utcnow
 from committees.models.meetings import Meeting, MeetingFormat, MeetingState
 
@@ -21,7 +18,9 @@ def _location(meeting: Meeting) -> str:
     return meeting.venue
 
 
-def _event(meeting: Meeting, *, cancelled: bool = False, url: str = "", organiser: str = "") -> Event:
+def _event(meeting: Meeting, *, cancelled: bool = False, url: str = "", organiser: str = ""):
+    from icalendar import Event, vText  # loaded when a calendar is first made (memory per worker, start-up)
+
     zone = ZoneInfo(meeting.timezone or "Europe/Athens")
     event = Event()
     event.add("uid", meeting.uid)
@@ -46,6 +45,9 @@ def _event(meeting: Meeting, *, cancelled: bool = False, url: str = "", organise
 def calendar(meetings: Iterable[Meeting], *, method: str | None = None, name: str = "",
              url_for_meeting=None, organiser: str = "") -> bytes:
     """A VCALENDAR with one VEVENT per meeting (with a time) and the VTIMEZONEs they use."""
+    from icalendar import Calendar
+    from icalendar.cal import Timezone
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -1,8 +1,8 @@
-"""Markdown rendered, then sanitised with nh3 (an allow-list). Render on save, not per request."""
-from __future__ import annotations
+"""Markdown rendered, then sanitised with nh3 (an allow-list). Render on save, not per request.
 
-import markdown as _markdown
-import nh3
+Markdown and nh3 are imported when a text is first rendered (on save): a web worker that only shows pages never
+loads them (memory per worker, start-up)."""
+from __future__ import annotations
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2",
@@ -23,6 +23,9 @@ def render_markdown(text: str | None) -> str:
     """Return safe HTML for a Markdown source; raw HTML in the source never passes through."""
     if not text:
         return ""
+    import markdown as _markdown
+    import nh3
+
     html = _markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     return nh3.clean(
         html,

@@ -39,3 +39,23 @@ class Pager(PageMath):
     page: int
     per_page: int
     total: int
+
+
+@dataclass
+class Slice:
+    """A page of rows without a total: one row more than shown is fetched to know whether a next page exists
+    (for logs, where COUNT(*) over everything would cost more than the page)."""
+
+    items: list
+    page: int
+    per_page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def slice_rows(session, stmt, page: int, per_page: int) -> Slice:
+    rows = list(session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)).unique())
+    return Slice(rows[:per_page], page, per_page, len(rows) > per_page)

@@ -12,6 +12,13 @@ from typing import Any
 from committees.errors import Forbidden
 from committees.i18n import N_
 from committees.models import Committee, CommitteeRole, CommitteeRoleKind, MembershipStatus, Organisation, Person
+from committees.models.proposals import (
+    BEFORE_DECISION_STATES,
+    EDITABLE_STATES,
+    PUBLIC_STATES,
+    SUPPORTABLE_STATES,
+    ProposalState,
+)
 
 COCHAIR = CommitteeRoleKind.COCHAIR
 SECRETARY = CommitteeRoleKind.SECRETARY
@@ -179,6 +186,8 @@ RULES: dict[str, tuple[Rule, str]] = {
     "audit.view": (coordinator, N_("read the audit log")),
     "outbox.view": (coordinator, N_("read the outbox")),
     "import.run": (coordinator, N_("import organisations and people")),
+    "retention.manage": (coordinator, N_("set the retention of attachments and purge them")),
+    "trash.restore": (coordinator, N_("restore deleted meetings, proposals and documents")),
 }
 
 
@@ -255,7 +264,11 @@ RULES.update({
 
 
 def _minutes_visible(user: Any, minutes: Any) -> bool:
+    """Drafts: their editors only; from circulation on: the committee's members; published: the public too
+    (when the committee is public)."""
     committee = minutes.meeting.committee
+    if minutes.state.value == "draft":
+        return _roster_editor(user, committee)
     if _meeting_member(user, committee):
         return True
     return minutes.state.value == "published" and committee.active and committee.is_public
@@ -295,8 +308,20 @@ def _action_updater(user: Any, item: Any) -> bool:
 
 
 def _action_viewer(user: Any, obj: Any) -> bool:
+    """The committee's members and coordinators; an item also its updaters (an owner organisation's staff
+    need not hold a role in the committee)."""
     committee = _action_committee(obj)
-    return committee is not None and (is_coordinator(user) or bool(committee_roles(user, committee)))
+    if committee is None:
+        return False
+    if is_coordinator(user) or committee_roles(user, committee):
+        return True
+    return not isinstance(obj, Committee) and _action_updater(user, obj)
+
+
+def _minutes_history(user: Any, minutes: Any) -> bool:
+    """Every version, who saved it and the text as circulated: the committee's members and the coordinators.
+    Other readers of published minutes see the versions from the approval on, without names."""
+    return _minutes_visible(user, minutes) and _meeting_member(user, minutes.meeting)
 
 
 def _dashboard_viewer(user: Any, committee: Any = None) -> bool:
@@ -312,6 +337,7 @@ def _dashboard_viewer(user: Any, committee: Any = None) -> bool:
 
 RULES.update({
     "minutes.view": (_minutes_visible, N_("read these minutes")),
+    "minutes.view_history": (_minutes_history, N_("see how these minutes were drafted")),
     "minutes.edit": (_minutes_editor, N_("edit the minutes")),
     "minutes.approve": (_minutes_approver, N_("approve and publish the minutes")),
     "minutes.comment": (_minutes_commenter, N_("comment on these minutes")),
@@ -320,6 +346,184 @@ RULES.update({
     "action.view": (_action_viewer, N_("see this committee's action items")),
     "dashboard.view": (_dashboard_viewer, N_("see the action dashboard")),
 })
+
+# -- personal data: export and anonymisation (committees/services/personal_data.py) ---------------------
+# Both take the Person whose data it is.
+
+
+def _export_data(user: Any, other: Person | None) -> bool:
+    """One's own data; a member's for coordinators; a coordinator's or admin's for admins."""
+    person = person_of(user)
+    if person is None or other is None:
+        return False
+    return person.id == other.id or _edit_person(user, other)
+
+
+def _last_admin(other: Person) -> bool:
+    from sqlalchemy import func, select
+
+    from committees.db import db
+    from committees.models import GlobalRole
+
+    if not other.is_admin:
+        return False
+    others = db.session.scalar(select(func.count()).select_from(Person).where(
+        Person.global_role == GlobalRole.ADMIN, Person.active.is_(True), Person.id != other.id))
+    return not others
+
+
+def _anonymise(user: Any, other: Person | None) -> bool:
+    """Coordinators anonymise members, admins anyone else; never oneself, never the last admin."""
+    person = person_of(user)
+    if person is None or other is None or person.id == other.id:
+        return False
+    return _edit_person(user, other) and not _last_admin(other)
+
+
+RULES.update({
+    "person.export_data": (_export_data, N_("download this person's data")),
+    "person.anonymise": (_anonymise, N_("anonymise this person")),
+})
+
+
+# -- proposals (committees/services/proposals.py; lists and reports in committees/proposal_lists.py) ----------
+# proposal.create takes a Committee, proposal.report a Committee or None, the others a Proposal.
+# The authors are the author organisation's representatives in the committee. Drafts (never submitted) are private
+# to the author organisation and the organisations it invited to co-sponsor, coordinators included; once
+# submitted, the committee's members and the coordinators see a proposal, and the public too once it has been
+# forwarded to the City by a public committee. committees/proposal_lists.visible_proposals is the SQL twin of
+# proposal.view (tests/domain/test_proposal_lists.py checks they agree).
+
+def _representative_of(user: Any, committee_id: int, organisation_id: int | None) -> bool:
+    person = person_of(user)
+    return bool(person and organisation_id and person.organisation_id == organisation_id
+                and REPRESENTATIVE in committee_roles(user, committee_id))
+
+
+def _active_member(committee_id: int, organisation: Organisation | None) -> bool:
+    return bool(organisation is not None and organisation.active and any(
+        m.committee_id == committee_id and m.status == MembershipStatus.ACTIVE for m in organisation.memberships))
+
+
+def _cosponsor_org_ids(proposal: Any, *statuses: str) -> set[int]:
+    return {c.organisation_id for c in proposal.cosponsors if c.status.value in statuses}
+
+
+def _proposal_author(user: Any, proposal: Any) -> bool:
+    return _representative_of(user, proposal.committee_id, proposal.organisation_id)
+
+
+def _proposal_visible(user: Any, proposal: Any) -> bool:
+    if getattr(proposal, "deleted_at", None) is not None:
+        return is_coordinator(user)
+    person = person_of(user)
+    if person is not None and person.organisation_id is not None and (
+            person.organisation_id == proposal.organisation_id
+            or person.organisation_id in _cosponsor_org_ids(proposal, "invited", "accepted")):
+        return True
+    if proposal.submitted_at is None:
+        return False
+    if is_coordinator(user) or committee_roles(user, proposal.committee_id):
+        return True
+    committee = proposal.committee
+    return proposal.state in PUBLIC_STATES and committee.active and committee.is_public
+
+
+def _proposal_view_comments(user: Any, proposal: Any) -> bool:
+    """The discussion is the members': those who see the proposal other than as the public."""
+    person = person_of(user)
+    if person is None:
+        return False
+    if person.organisation_id is not None and person.organisation_id in {
+            proposal.organisation_id, *_cosponsor_org_ids(proposal, "invited", "accepted")}:
+        return True
+    return proposal.submitted_at is not None and (is_coordinator(user)
+                                                  or bool(committee_roles(user, proposal.committee_id)))
+
+
+def _proposal_create(user: Any, committee: Any) -> bool:
+    person = person_of(user)
+    return bool(person and isinstance(committee, Committee) and committee.active
+                and REPRESENTATIVE in committee_roles(user, committee)
+                and _active_member(committee.id, person.organisation))
+
+
+def _proposal_edit(user: Any, proposal: Any) -> bool:
+    return proposal.state in EDITABLE_STATES and _proposal_author(user, proposal)
+
+
+def _proposal_delete(user: Any, proposal: Any) -> bool:
+    """Authors delete a draft never submitted (a mistake); coordinators any proposal (a duplicate, spam)."""
+    if proposal.deleted_at is not None:
+        return False
+    return is_coordinator(user) or (proposal.submitted_at is None and _proposal_author(user, proposal))
+
+
+def _meeting_delete(user: Any, meeting: Any) -> bool:
+    """Co-chairs (and coordinators) delete a meeting that never took place: a draft, a time poll or a cancelled
+    one (a scheduled meeting is cancelled first, which tells the invitees; held meetings are records)."""
+    return (meeting.deleted_at is None and meeting.state.value in ("draft", "poll", "cancelled")
+            and _meeting_editor(user, meeting))
+
+
+def _proposal_review(user: Any, proposal: Any) -> bool:
+    return proposal.submitted_at is not None and _cochair(user, proposal.committee_id)
+
+
+def _proposal_forward(user: Any, proposal: Any) -> bool:
+    return proposal.submitted_at is not None and is_coordinator(user)
+
+
+def _proposal_cosponsor(user: Any, proposal: Any) -> bool:
+    """A representative of an organisation invited to co-sponsor (and not yet answering) accepts or declines."""
+    person = person_of(user)
+    return bool(person and proposal.state in BEFORE_DECISION_STATES
+                and person.organisation_id in _cosponsor_org_ids(proposal, "invited")
+                and _representative_of(user, proposal.committee_id, person.organisation_id))
+
+
+def _proposal_support(user: Any, proposal: Any) -> bool:
+    """Representatives of the committee's other active member organisations (neither the authors nor accepted
+    co-sponsors) support a submitted proposal, or withdraw their organisation's support, until the decision."""
+    person = person_of(user)
+    if person is None or proposal.state not in SUPPORTABLE_STATES:
+        return False
+    org_id = person.organisation_id
+    if org_id is None or org_id == proposal.organisation_id or org_id in _cosponsor_org_ids(proposal, "accepted"):
+        return False
+    return _representative_of(user, proposal.committee_id, org_id) and _active_member(proposal.committee_id,
+                                                                                      person.organisation)
+
+
+def _proposal_comment(user: Any, proposal: Any) -> bool:
+    """The committee's representatives, secretaries and co-chairs, and the coordinators (observers read only)."""
+    if proposal.submitted_at is None or proposal.state == ProposalState.WITHDRAWN:
+        return False
+    return is_coordinator(user) or bool(committee_roles(user, proposal.committee_id) & {REPRESENTATIVE, SECRETARY,
+                                                                                        COCHAIR})
+
+
+def _proposal_moderate(user: Any, proposal: Any) -> bool:
+    return proposal.submitted_at is not None and _cochair(user, proposal.committee_id)
+
+
+RULES.update({
+    "proposal.create": (_proposal_create, N_("file a proposal to this committee")),
+    "proposal.view": (_proposal_visible, N_("see this proposal")),
+    "proposal.delete": (_proposal_delete, N_("delete this proposal")),
+    "meeting.delete": (_meeting_delete, N_("delete this meeting")),
+    "proposal.edit": (_proposal_edit, N_("edit this proposal")),
+    "proposal.author": (_proposal_author, N_("act for the authors of this proposal")),
+    "proposal.review": (_proposal_review, N_("review this proposal for the committee")),
+    "proposal.forward": (_proposal_forward, N_("forward this proposal to the City and record its response")),
+    "proposal.cosponsor": (_proposal_cosponsor, N_("answer the invitation to co-sponsor this proposal")),
+    "proposal.support": (_proposal_support, N_("support this proposal for your organisation")),
+    "proposal.comment": (_proposal_comment, N_("comment on this proposal")),
+    "proposal.view_comments": (_proposal_view_comments, N_("read the comments on this proposal")),
+    "proposal.moderate": (_proposal_moderate, N_("hide comments on this proposal")),
+    "proposal.report": (_dashboard_viewer, N_("see the proposals report")),
+})
+
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
     try:

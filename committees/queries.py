@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from committees.db import db
 from committees.models import (
@@ -51,42 +51,49 @@ def visible_committees_stmt(user):
     return stmt.where(Committee.active.is_(True))
 
 
+def _active_member_count():
+    """The committee's active member organisations, as a column of a query over committees."""
+    return (select(func.count()).select_from(Membership)
+            .where(Membership.committee_id == Committee.id, Membership.status == MembershipStatus.ACTIVE)
+            .correlate(Committee).scalar_subquery())
+
+
 def list_committee_cards(user) -> list[CommitteeCard]:
-    """Committees the user may see, each with co-chairs and member count, in three queries."""
-    return _cards_for(list(db.session.scalars(visible_committees_stmt(user))))
+    """Committees the user may see, each with co-chairs and member count, in two queries."""
+    return _cards_for(db.session.execute(visible_committees_stmt(user).add_columns(_active_member_count())).all())
 
 
 def page_committee_cards(user, page: int, per_page: int) -> tuple[list[CommitteeCard], int]:
-    """One page of the committees the user may see, and how many there are in all (four queries)."""
+    """One page of the committees the user may see, and how many there are in all (three queries)."""
     stmt = visible_committees_stmt(user)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    committees = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
-    return _cards_for(committees), total
+    rows = db.session.execute(stmt.add_columns(_active_member_count())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return _cards_for(rows), total
 
 
-def _cards_for(committees: list[Committee]) -> list[CommitteeCard]:
-    ids = [c.id for c in committees]
-    cards = {c.id: CommitteeCard(c) for c in committees}
-    if not ids:
+def _cards_for(rows) -> list[CommitteeCard]:
+    """Cards for (committee, member count) rows, with their co-chairs (and organisations) in one more query."""
+    cards = {committee.id: CommitteeCard(committee, member_count=count or 0) for committee, count in rows}
+    if not cards:
         return []
-    counts = db.session.execute(
-        select(Membership.committee_id, func.count())
-        .where(Membership.committee_id.in_(ids), Membership.status == MembershipStatus.ACTIVE)
-        .group_by(Membership.committee_id)
-    )
-    for committee_id, count in counts:
-        cards[committee_id].member_count = count
-    chairs = db.session.scalars(
-        select(CommitteeRole).where(CommitteeRole.committee_id.in_(ids), CommitteeRole.role == CommitteeRoleKind.COCHAIR)
-        .options(selectinload(CommitteeRole.person)).order_by(CommitteeRole.id)
-    )
-    for role in chairs:
+    for role in _roles_with_people(list(cards), (CommitteeRoleKind.COCHAIR,)):
         cards[role.committee_id].cochairs.append(role.person)
-    return [cards[i] for i in ids]
+    return list(cards.values())
+
+
+def _roles_with_people(committee_ids: list[int], kinds) -> list[CommitteeRole]:
+    """The committees' roles of these kinds, in order of appointment, with their people and the people's
+    organisations (one statement)."""
+    return list(db.session.scalars(
+        select(CommitteeRole).where(CommitteeRole.committee_id.in_(committee_ids), CommitteeRole.role.in_(kinds))
+        .options(joinedload(CommitteeRole.person)).order_by(CommitteeRole.id)))
 
 
 def get_committee_card(committee: Committee) -> CommitteeCard:
-    return _cards_for([committee])[0]
+    count = db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.committee_id == committee.id, Membership.status == MembershipStatus.ACTIVE))
+    return _cards_for([(committee, count)])[0]
 
 
 @dataclass
@@ -120,15 +127,15 @@ class CommitteeOverview:
 
 
 def get_committee_overview(committee: Committee) -> CommitteeOverview:
-    """The committee page's data in four queries, whatever the committee's size."""
-    overview = CommitteeOverview(get_committee_card(committee))
-    overview.secretaries = list(db.session.scalars(
-        select(Person).join(CommitteeRole, CommitteeRole.person_id == Person.id)
-        .where(CommitteeRole.committee_id == committee.id, CommitteeRole.role == CommitteeRoleKind.SECRETARY)
-        .order_by(CommitteeRole.id)))
+    """The committee page's data in three queries, whatever the committee's size."""
+    overview = CommitteeOverview(CommitteeCard(committee))
+    for role in _roles_with_people([committee.id], (CommitteeRoleKind.COCHAIR, CommitteeRoleKind.SECRETARY)):
+        (overview.card.cochairs if role.role == CommitteeRoleKind.COCHAIR else overview.secretaries).append(
+            role.person)
     overview.status_counts = dict(db.session.execute(
         select(Membership.status, func.count()).where(Membership.committee_id == committee.id)
         .group_by(Membership.status)).all())
+    overview.card.member_count = overview.active_members
     overview.role_counts = dict(db.session.execute(
         select(CommitteeRole.role, func.count()).where(CommitteeRole.committee_id == committee.id)
         .group_by(CommitteeRole.role)).all())
@@ -194,7 +201,7 @@ def get_roster(committee: Committee, *, view: str = "current", page: int = 1, pe
         select(CommitteeRole).where(
             CommitteeRole.committee_id == committee.id,
             or_(CommitteeRole.role != CommitteeRoleKind.REPRESENTATIVE, CommitteeRole.membership_id.in_(list(rows))))
-        .options(selectinload(CommitteeRole.person).selectinload(Person.committee_roles))
+        .options(joinedload(CommitteeRole.person).selectinload(Person.committee_roles))
         .order_by(CommitteeRole.id)))
     cochairs, secretaries, observers = [], [], []
     for role in roles:
@@ -235,21 +242,52 @@ def representative_candidates(committee: Committee) -> list[Person]:
         .order_by(Organisation.name, Person.full_name)))
 
 
+@dataclass
+class RosterChoices:
+    """What the roster's management forms offer: organisations_joinable, active_memberships,
+    representative_candidates and active_people, in the same orders, from two statements."""
+
+    joinable: list[Organisation]
+    memberships: list[Membership]
+    candidates: list[Person]
+    people: list[Person]
+
+
+def roster_choices(committee: Committee) -> RosterChoices:
+    active_membership = and_(Membership.organisation_id == Organisation.id, Membership.committee_id == committee.id,
+                             Membership.status == MembershipStatus.ACTIVE)
+    rows = db.session.execute(
+        select(Organisation, Membership).outerjoin(Membership, active_membership)
+        .where(or_(Organisation.active.is_(True), Membership.id.is_not(None))).order_by(Organisation.name)).all()
+    joinable = [org for org, membership in rows if membership is None]
+    memberships = [membership for _org, membership in rows if membership is not None]
+    people = active_people()
+    by_organisation: dict[int, list[Person]] = {}
+    for person in people:  # by name
+        by_organisation.setdefault(person.organisation_id, []).append(person)
+    candidates = [p for m in memberships for p in by_organisation.get(m.organisation_id, [])]
+    return RosterChoices(joinable, memberships, candidates, people)
+
+
 def active_memberships(committee: Committee) -> list[Membership]:
     """The committee's active memberships, by organisation name (for the representative form)."""
-    return list(db.session.scalars(
-        select(Membership).join(Membership.organisation)
-        .where(Membership.committee_id == committee.id, Membership.status == MembershipStatus.ACTIVE)
-        .options(contains_eager(Membership.organisation)).order_by(Organisation.name)))
+    return list(db.session.scalars(_active_memberships_stmt(committee)))
+
+
+def _active_memberships_stmt(committee: Committee):
+    return (select(Membership).join(Membership.organisation)
+            .where(Membership.committee_id == committee.id, Membership.status == MembershipStatus.ACTIVE)
+            .options(contains_eager(Membership.organisation)).order_by(Organisation.name))
 
 
 def get_own_membership(committee: Committee, user) -> Membership | None:
-    """The membership (any status) of the signed-in person's organisation in the committee."""
+    """The membership (any status) of the signed-in person's organisation in the committee: from the
+    organisation's memberships (one per committee), which the policy loads anyway (membership.request,
+    proposal.create)."""
     person = person_of(user)
-    if person is None or person.organisation_id is None:
+    if person is None or person.organisation_id is None or person.organisation is None:
         return None
-    return db.session.scalars(select(Membership).where(
-        Membership.committee_id == committee.id, Membership.organisation_id == person.organisation_id)).first()
+    return next((m for m in person.organisation.memberships if m.committee_id == committee.id), None)
 
 
 def active_people() -> list[Person]:
@@ -259,14 +297,16 @@ def active_people() -> list[Person]:
 
 
 def committees_of(person: Person) -> list[Committee]:
-    """Committees where the person has a role or their organisation is an active member."""
-    ids = {r.committee_id for r in person.committee_roles}
-    if person.organisation_id:
-        ids |= set(db.session.scalars(select(Membership.committee_id).where(
-            Membership.organisation_id == person.organisation_id, Membership.status == MembershipStatus.ACTIVE)))
-    if not ids:
+    """Active committees where the person has a role or their organisation is an active member: one query
+    (the person's roles come with the person, see committees.services.sessions.load_session)."""
+    role_ids = sorted({r.committee_id for r in person.committee_roles})
+    if not role_ids and not person.organisation_id:
         return []
-    return list(db.session.scalars(select(Committee).where(Committee.id.in_(ids), Committee.active.is_(True))
+    mine = [Committee.id.in_(role_ids)]
+    if person.organisation_id:
+        mine.append(Committee.id.in_(select(Membership.committee_id).where(
+            Membership.organisation_id == person.organisation_id, Membership.status == MembershipStatus.ACTIVE)))
+    return list(db.session.scalars(select(Committee).where(or_(*mine), Committee.active.is_(True))
                                    .order_by(Committee.name)))
 
 
@@ -331,7 +371,8 @@ class AttendanceRate:
 
 def attendance_rates(committee: Committee, *, months: int = 12, now=None) -> list[AttendanceRate]:
     """Each active member organisation's share of the committee's meetings with recorded attendance
-    (in the last `months` months) at which at least one of its people was present: three queries."""
+    (in the last `months` months) at which at least one of its people was present: one query (the member
+    organisations, each with its meetings attended, and the number of meetings as an uncorrelated subquery)."""
     from datetime import timedelta
 
     from committees.db import utcnow
@@ -341,18 +382,21 @@ def attendance_rates(committee: Committee, *, months: int = 12, now=None) -> lis
     recorded = (Meeting.committee_id == committee.id, Meeting.deleted_at.is_(None),
                 Meeting.attendance_recorded_at.is_not(None), Meeting.starts_at >= since,
                 Meeting.starts_at <= (now or utcnow()))
-    meetings = db.session.scalar(select(func.count()).select_from(Meeting).where(*recorded)) or 0
-    attended = dict(db.session.execute(
-        select(Invitation.organisation_id, func.count(func.distinct(Invitation.meeting_id)))
+    meetings = select(func.count()).select_from(Meeting).where(*recorded).scalar_subquery()
+    attended = (
+        select(Invitation.organisation_id.label("organisation_id"),
+               func.count(func.distinct(Invitation.meeting_id)).label("meetings"))
         .join(Meeting, Meeting.id == Invitation.meeting_id)
         .where(*recorded, Invitation.attended.is_(True), Invitation.organisation_id.is_not(None))
-        .group_by(Invitation.organisation_id)).all())
-    return [AttendanceRate(m.organisation, attended.get(m.organisation_id, 0), meetings)
-            for m in active_memberships(committee)]
+        .group_by(Invitation.organisation_id).subquery())
+    rows = db.session.execute(
+        _active_memberships_stmt(committee).add_columns(func.coalesce(attended.c.meetings, 0), meetings)
+        .outerjoin(attended, attended.c.organisation_id == Membership.organisation_id)).all()
+    return [AttendanceRate(m.organisation, attended_count or 0, total or 0) for m, attended_count, total in rows]
 
 
 def upcoming_meetings_for(person, limit: int = 5) -> list:
-    """The person's next scheduled meetings, in the committees where they have a role: two queries."""
+    """The person's next scheduled meetings, in the committees where they have a role: one query."""
     from committees.db import utcnow
     from committees.models.meetings import Meeting, MeetingState
 
@@ -362,7 +406,7 @@ def upcoming_meetings_for(person, limit: int = 5) -> list:
     return list(db.session.scalars(
         select(Meeting).where(Meeting.committee_id.in_(mine), Meeting.deleted_at.is_(None),
                               Meeting.state == MeetingState.SCHEDULED, Meeting.starts_at >= utcnow())
-        .options(selectinload(Meeting.committee)).order_by(Meeting.starts_at).limit(limit)))
+        .options(joinedload(Meeting.committee)).order_by(Meeting.starts_at).limit(limit)))
 
 
 @dataclass
@@ -375,13 +419,19 @@ class RsvpSummary:
 
 
 def get_invitations(meeting) -> list:
-    """A meeting's invitations with their people and organisations, by name: three queries."""
+    """A meeting's invitations with their people and organisations, by name: one query. They also become the
+    meeting's `invitations` when those are not loaded yet (the quorum counts them)."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
     from committees.models.meetings import Invitation
 
-    return list(db.session.scalars(
+    invitations = list(db.session.scalars(
         select(Invitation).join(Person, Person.id == Invitation.person_id).where(Invitation.meeting_id == meeting.id)
-        .options(contains_eager(Invitation.person), selectinload(Invitation.organisation))
+        .options(contains_eager(Invitation.person), joinedload(Invitation.organisation))
         .order_by(Person.full_name)))
+    if "invitations" not in meeting.__dict__:
+        set_committed_value(meeting, "invitations", list(invitations))
+    return invitations
 
 
 def rsvp_summary(meeting) -> RsvpSummary:

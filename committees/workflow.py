@@ -12,6 +12,7 @@ from committees.i18n import N_
 from committees.models.actions import ActionStatus
 from committees.models.meetings import MeetingState
 from committees.models.minutes import MinutesState
+from committees.models.proposals import BEFORE_DECISION_STATES, ProposalState
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,40 @@ ACTION_TRANSITIONS = _table(
     Transition("cancel", frozenset({A.OPEN, A.IN_PROGRESS, A.BLOCKED}), A.CANCELLED, "action.update",
                N_("Cancel the action"), needs_reason=True, button="danger"),
     Transition("reopen", frozenset({A.DONE, A.CANCELLED}), A.OPEN, "action.update", N_("Reopen")),
+)
+
+# Proposals (committees/services/proposals.py applies them). The policy actions: "proposal.author" = the author
+# organisation's representatives in the committee; "proposal.review" = the committee's co-chairs and the
+# coordinators; "proposal.forward" = the coordinators (the centre speaks to the City).
+P = ProposalState
+PROPOSAL_TRANSITIONS = _table(
+    Transition("submit", frozenset({P.DRAFT, P.RETURNED}), P.SUBMITTED, "proposal.author",
+               N_("Submit to the committee"), button="primary"),
+    Transition("start_review", frozenset({P.SUBMITTED}), P.UNDER_REVIEW, "proposal.review", N_("Start the review")),
+    Transition("return_for_revision", frozenset({P.SUBMITTED, P.UNDER_REVIEW}), P.RETURNED, "proposal.review",
+               N_("Return for revision"), needs_reason=True),
+    Transition("put_on_agenda", frozenset({P.UNDER_REVIEW}), P.ON_AGENDA, "proposal.review",
+               N_("Put on the agenda of a meeting"), button="primary"),
+    Transition("take_off_agenda", frozenset({P.ON_AGENDA}), P.UNDER_REVIEW, "proposal.review",
+               N_("Take off the agenda")),
+    Transition("endorse", frozenset({P.ON_AGENDA}), P.ENDORSED, "proposal.review",
+               N_("Record the committee's endorsement"), button="primary"),
+    Transition("decline", frozenset({P.ON_AGENDA}), P.DECLINED, "proposal.review",
+               N_("Record that the committee declined it"), needs_reason=True, button="danger"),
+    Transition("forward", frozenset({P.ENDORSED}), P.FORWARDED, "proposal.forward", N_("Forward to the City"),
+               button="primary"),
+    Transition("adopt", frozenset({P.FORWARDED}), P.ADOPTED, "proposal.forward", N_("The City adopted it"),
+               button="primary"),
+    Transition("adopt_in_part", frozenset({P.FORWARDED}), P.ADOPTED_IN_PART, "proposal.forward",
+               N_("The City adopted it in part")),
+    Transition("not_adopt", frozenset({P.FORWARDED}), P.NOT_ADOPTED, "proposal.forward",
+               N_("The City did not adopt it"), needs_reason=True, button="danger"),
+    Transition("start_implementation", frozenset({P.ADOPTED, P.ADOPTED_IN_PART}), P.IN_IMPLEMENTATION,
+               "proposal.review", N_("Implementation has started")),
+    Transition("complete", frozenset({P.IN_IMPLEMENTATION}), P.IMPLEMENTED, "proposal.review",
+               N_("Mark as implemented"), button="primary"),
+    Transition("withdraw", BEFORE_DECISION_STATES, P.WITHDRAWN, "proposal.author", N_("Withdraw the proposal"),
+               needs_reason=True, button="danger"),
 )
 
 

@@ -89,6 +89,11 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # The search index's engine-specific parts (FTS5 tables, the tsvector column) are not in the models.
+    from committees.models.search import include_name, include_object
+    conf_args.setdefault("include_name", include_name)
+    conf_args.setdefault("include_object", include_object)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

@@ -18,13 +18,17 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     cls.finalise(app.config)
 
-    from portal import auth, errors, extensions_setup, i18n, mailer, security, templating
-    from portal import cli
+    from portal import assets, audit_hooks, auth, compression, errors, extensions_setup, fast_options, i18n
+    from portal import cli, mailer, security, templating
 
+    fast_options.install()
+    compression.init_app(app)  # registered first, so its after-request hook runs last, on the final body
     extensions_setup.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    audit_hooks.init_app(app)
     templating.init_app(app)
     mailer.init_app(app)
     errors.init_app(app)
@@ -34,12 +38,16 @@ def create_app(config: str | None = None, **overrides) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.actions import bp as actions_bp
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.bodies import bp as bodies_bp
     from portal.main import bp as main_bp
     from portal.meetings import bp as meetings_bp
+    from portal.minutes import bp as minutes_bp
     from portal.people import bp as people_bp
+    from portal.proposals import bp as proposals_bp
+    from portal.search import bp as search_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -47,3 +55,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(minutes_bp)
+    app.register_blueprint(actions_bp)
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(search_bp)
+    from portal.api import init_app as init_api
+
+    init_api(app)

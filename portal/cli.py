@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -14,6 +15,7 @@ from committees.models import GlobalRole
 users_cli = AppGroup("users", help="Manage accounts.")
 mail_cli = AppGroup("mail", help="Deliver the outbox.")
 reminders_cli = AppGroup("reminders", help="Reminders for coming meetings (run hourly from cron).")
+retention_cli = AppGroup("retention", help="Purge attachments of closed items (the setting on /admin/retention).")
 
 
 @users_cli.command("create")
@@ -77,6 +79,34 @@ def send_reminders(hours_before: int | None) -> None:
     actions = send_action_reminders(date.today())
     db.session.commit()
     click.echo(f"Queued {actions} action item reminders.")
+    from committees.services.proposals import send_proposal_reminders
+
+    overdue = send_proposal_reminders(date.today())
+    db.session.commit()
+    click.echo(f"Queued {overdue} reminders of the City's overdue responses to proposals.")
+
+
+@retention_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only list what is due.")
+def purge_retention(dry_run: bool) -> None:
+    """Purge the attachments the retention setting makes due; meant for a daily or weekly cron job."""
+    from committees.services import retention
+
+    years = retention.retention_years()
+    if years is None:
+        click.echo("No retention is set (/admin/retention): every attachment is kept.")
+        return
+    if dry_run:
+        due = retention.due_documents()
+        for document in due:
+            click.echo(f"{document.id}\t{document.size}\t{document.filename}")
+        click.echo(f"{len(due)} attachments of items closed more than {years} years ago are due.")
+        return
+    result = retention.purge_due(None)
+    db.session.commit()
+    retention.remove_files(result.files)
+    click.echo(f"Purged {result.count} attachments ({result.bytes} bytes) of items closed more than {years} years "
+               "ago.")
 
 
 @click.command("demo-data")
@@ -99,8 +129,53 @@ def demo_data(force: bool, if_empty: bool) -> None:
         click.echo(f"  {role:<16} {email}")
 
 
+# -- backup and restore (the format: committees/backup.py) ---------------------------------------------
+
+@click.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace PATH when it exists.")
+def backup_command(path: Path, overwrite: bool) -> None:
+    """Write the database and the uploaded documents to PATH (a .zip; a folder gets a dated file)."""
+    from committees.backup import BackupError, create_backup
+
+    try:
+        summary = create_backup(db.engine, path, metadata=db.metadata, overwrite=overwrite,
+                                documents_dir=current_app.config.get("DOCUMENTS_DIR"))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {summary.total_rows} rows from {len(summary.rows)} tables and {summary.documents} "
+               f"document files to {summary.path} (migration revision {summary.revision or 'none'}).")
+    if summary.missing_documents:
+        click.echo(f"Warning: {len(summary.missing_documents)} documents have no file: "
+                   + ", ".join(summary.missing_documents[:5]), err=True)
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Restore even at another migration revision, or into a database "
+                                            "with rows (they are deleted first, in the same transaction).")
+def restore_command(path: Path, force: bool) -> None:
+    """Load a backup from PATH into an empty database at the same migration revision (all or nothing)."""
+    from committees.backup import BackupError, restore_backup
+
+    db.session.remove()
+    try:
+        summary = restore_backup(db.engine, path, metadata=db.metadata, force=force,
+                                 documents_dir=current_app.config.get("DOCUMENTS_DIR"))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    for warning in summary.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    replaced = " (its previous rows deleted)" if summary.replaced else ""
+    click.echo(f"Restored {summary.total_rows} rows into {len(summary.rows)} tables and {summary.documents} "
+               f"document files{replaced}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(demo_data)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -7,7 +7,7 @@ from flask import Flask, g, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from markupsafe import escape
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from committees.db import db
@@ -17,7 +17,7 @@ log = logging.getLogger("portal")
 
 CODES = {
     400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    409: "conflict", 413: "too_large", 429: "too_many_requests", 500: "server_error", 503: "unavailable",
+    409: "conflict", 410: "gone", 413: "too_large", 429: "too_many_requests", 500: "server_error", 503: "unavailable",
 }
 
 
@@ -50,6 +50,7 @@ MESSAGES = {
     403: lambda: _("You do not have permission to do that."),
     404: lambda: _("We could not find that page."),
     405: lambda: _("That action is not allowed here."),
+    410: lambda: _("This file was removed under the retention policy; its record is kept."),
     413: lambda: _("That file is too large."),
     429: lambda: _("Too many attempts. Please wait a little and try again."),
     500: lambda: _("Something went wrong on our side. It has been logged."),
@@ -100,10 +101,27 @@ def handle_unexpected(error: Exception):
     return error_response(500, _message(500))
 
 
+def _unique_violation(error: IntegrityError) -> bool:
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
+def handle_integrity(error: IntegrityError):
+    """A unique constraint refused a row that a simultaneous request wrote first (a double click, a race): the
+    change is rolled back and the answer is 409, not 500 (tests/web/test_races.py). Other integrity errors are
+    bugs: logged, 500."""
+    if not _unique_violation(error):
+        return handle_unexpected(error)
+    log.info("unique violation, answered 409 (request %s)", g.get("request_id", ""))
+    db.session.rollback()
+    return error_response(409, _("Someone else made the same change at the same moment. Reload the page to see it."))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(DomainError, handle_domain)
     app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(IntegrityError, handle_integrity)
     app.register_error_handler(DBAPIError, _maybe_database_down)
     app.register_error_handler(Exception, handle_unexpected)
 

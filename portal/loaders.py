@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import select
 
 from committees import policy
 from committees.db import db
 from committees.models import Committee
+from portal.audit_hooks import note_refusal
 
 T = TypeVar("T")
 
@@ -26,12 +27,14 @@ def ensure(action: str, obj: Any = None) -> None:
             from portal.extensions import login_manager
 
             abort(login_manager.unauthorized())
+        note_refusal(action, obj)
         abort(403)
 
 
-def load_or_404(model: type[T], object_id: int, *, parent: Any = None, parent_attr: str | None = None) -> T:
-    """Load `model` by id; with `parent`, the object must belong to it (else 404)."""
-    obj = db.session.get(model, object_id)
+def load_or_404(model: type[T], object_id: int, *, parent: Any = None, parent_attr: str | None = None,
+                options=()) -> T:
+    """Load `model` by id (with loader `options`); with `parent`, the object must belong to it (else 404)."""
+    obj = db.session.get(model, object_id, options=options)
     if obj is None:
         abort(404)
     if parent is not None:
@@ -49,3 +52,12 @@ def committee_or_404(slug: str, action: str = "committee.view") -> Committee:
         abort(404)  # do not reveal committees one may not see
     ensure(action, committee)
     return committee
+
+
+def request_memo(name: str) -> dict:
+    """A dict that lives for this request (on flask.g): rows a view loaded for a template helper to reuse."""
+    memo = g.get(name)
+    if memo is None:
+        memo = {}
+        setattr(g, name, memo)
+    return memo

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -40,6 +40,39 @@ def _before_request() -> None:
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if REQUEST_ID_RE.match(incoming) else secrets.token_hex(8)
     set_address(client_address())
+    if _has_nul(request.args) or (request.method != "GET" and (_has_nul(request.form) or _json_unstorable())):
+        abort(400)  # no text here holds NUL, and PostgreSQL cannot store it (it would be a 500)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in data.items(multi=True))
+
+
+def _json_unstorable() -> bool:
+    """A JSON body with a NUL or a lone surrogate ("\\ud800") in any string: valid JSON, but not storable text."""
+    if not request.is_json:
+        return False
+    body = request.get_json(silent=True)  # cached: the view's parser reads the same object
+    stack = [body]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value or not _encodable(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _set_headers(response):
@@ -61,7 +94,7 @@ def _set_headers(response):
             signed_in = False
         if signed_in:
             headers["Cache-Control"] = "no-store"
-            headers["Vary"] = "Cookie"
+            response.vary.add("Cookie")
     headers.pop("Server", None)
     return response
 

@@ -1,12 +1,14 @@
 """Jinja globals and filters: the policy's `can`, enum titles, dates in the reader's zone."""
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from committees import policy
+from committees import policy, safeguarding
+from committees.languages import CONTENT_LANGUAGES, direction
+from portal.paging import page_url
 
 
 def can(action: str, obj=None) -> bool:
@@ -40,17 +42,60 @@ def datetime_for(value, person=None, fmt: str = "full") -> str:
                         locale=locale)
 
 
+def _public_reader() -> bool:
+    return has_request_context() and not current_user.is_authenticated
+
+
+def _for_reader(html: str) -> Markup:
+    """Safe HTML as the reader sees it: the public with anything that looks like a beneficiary's personal data
+    masked (committees.safeguarding; masking changes text, not tags)."""
+    if html and _public_reader():
+        html = safeguarding.mask(html)
+    return Markup(html)  # nosec B704
+
+
 def safe_html(value: str) -> Markup:
     """Mark HTML as safe: only for HTML produced by committees.markdown (sanitised on save)."""
-    return Markup(value or "")
+    # Only HTML that nh3 sanitised on save reaches here (committees.markdown).
+    return _for_reader(value or "")
+
+
+def public_html(value: Markup) -> Markup:
+    """HTML the portal built (a search snippet), masked like safe_html for the public."""
+    return _for_reader(str(value or ""))
+
+
+def public_text(value: str | None) -> Markup:
+    """Plain user text (escaped), masked like safe_html for the public."""
+    return _for_reader(str(escape(value or "")))
+
+
+def content_lang(code: str | None) -> Markup:
+    """` lang="el" dir="ltr"` for user content written in a known language (committees.languages), else nothing:
+    screen readers then pronounce it right even when the interface is in another language."""
+    if not code or code not in CONTENT_LANGUAGES:
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(code, direction(code))
+
+
+def section_title(section) -> str:
+    """A minutes section's title: the agenda item's as written; "Any other business" (stored in English) in the
+    reader's language."""
+    if getattr(section, "agenda_item_id", None) is None:
+        return gettext(section.title)
+    return section.title
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can,
+        content_lang=content_lang,
+        content_languages=CONTENT_LANGUAGES,
+        page_url=page_url,
         datetime_for=datetime_for,
         portal_name=lambda: current_app.config["PORTAL_NAME"],
     )
     app.jinja_env.filters.update(title=title_of, datetime=datetime_filter, date=date_filter,
-                                 sanitised=safe_html)
+                                 sanitised=safe_html, public_text=public_text, public_html=public_html,
+                                 section_title=section_title)
     app.jinja_env.add_extension("jinja2.ext.loopcontrols")

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
 POT=portal/translations/messages.pot
 
-"$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k lazy_ngettext:1,2 \
+"$PYBABEL" -q extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 \
     --add-comments=Translators: --add-location=file --sort-by-file \
     --ignore-dirs=".* __pycache__ node_modules" \
     --project="Committee Portal" --copyright-holder="Committee Portal" \

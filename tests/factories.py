@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from datetime import date
 
 from committees.db import db
@@ -22,6 +23,28 @@ from committees.passwords import hash_password
 PASSWORD = "correct horse battery staple"
 _HASH: list[str] = []
 _seq = itertools.count(1)
+_batch: list[bool] = []
+
+
+def _save(row):
+    """Commit (so the web layer sees the row), or only flush inside batch()."""
+    db.session.add(row)
+    if _batch:
+        db.session.flush()
+    else:
+        db.session.commit()
+    return row
+
+
+@contextmanager
+def batch():
+    """Build many rows with one commit at the end (each commit expires every loaded object, which then reloads)."""
+    _batch.append(True)
+    try:
+        yield
+        db.session.commit()
+    finally:
+        _batch.pop()
 
 
 def password_hash() -> str:
@@ -33,9 +56,7 @@ def password_hash() -> str:
 def make_org(name: str | None = None, type: OrganisationType = OrganisationType.NGO, **kw) -> Organisation:
     n = next(_seq)
     org = Organisation(name=name or f"Organisation {n}", short_name=kw.pop("short_name", f"O{n}"), type=type, **kw)
-    db.session.add(org)
-    db.session.commit()
-    return org
+    return _save(org)
 
 
 def make_person(email: str | None = None, *, org: Organisation | None = None, role: GlobalRole = GlobalRole.NONE,
@@ -43,9 +64,7 @@ def make_person(email: str | None = None, *, org: Organisation | None = None, ro
     n = next(_seq)
     person = Person(email=(email or f"person{n}@example.org").lower(), full_name=name or f"Person {n}",
                     organisation=org, global_role=role, password_hash=password_hash(), active=active, **kw)
-    db.session.add(person)
-    db.session.commit()
-    return person
+    return _save(person)
 
 
 def make_committee(name: str | None = None, *, public: bool = False, slug: str | None = None, **kw) -> Committee:
@@ -54,17 +73,13 @@ def make_committee(name: str | None = None, *, public: bool = False, slug: str |
     mandate = kw.pop("mandate", "Works on **things**.")
     committee = Committee(name=name, slug=slug or f"committee-{n}", mandate=mandate,
                           mandate_html=render_markdown(mandate), is_public=public, **kw)
-    db.session.add(committee)
-    db.session.commit()
-    return committee
+    return _save(committee)
 
 
 def make_membership(committee: Committee, org: Organisation,
                     status: MembershipStatus = MembershipStatus.ACTIVE) -> Membership:
     membership = Membership(committee=committee, organisation=org, status=status, joined_on=date(2024, 1, 15))
-    db.session.add(membership)
-    db.session.commit()
-    return membership
+    return _save(membership)
 
 
 def give_role(person: Person, committee: Committee, role: CommitteeRoleKind, *, primary: bool = False) -> CommitteeRole:
@@ -75,7 +90,6 @@ def give_role(person: Person, committee: Committee, role: CommitteeRoleKind, *, 
         if membership is None:
             membership = make_membership(committee, person.organisation)
     row = CommitteeRole(committee=committee, person=person, role=role, is_primary=primary, membership=membership)
-    db.session.add(row)
-    db.session.commit()
+    _save(row)
     person.__dict__.pop("_policy_roles", None)
     return row

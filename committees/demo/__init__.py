@@ -15,22 +15,29 @@ from committees import audit
 from committees.db import db
 from committees.demo.content import DEMO_ACCOUNTS
 from committees.demo.meetings import MeetingLoader
+from committees.demo.minutes import MinutesLoader
 from committees.demo.plan import MembershipSpec, PersonSpec, Plan, build_plan
+from committees.demo.proposals import ProposalLoader
 from committees.errors import DomainError
 from committees.models import (
+    ActionItem,
     Committee,
     CommitteeRole,
     Meeting,
     Membership,
     MembershipStatus,
+    Minutes,
     Organisation,
     OutboxMessage,
     Person,
+    Proposal,
 )
+from committees.models.minutes import Decision
 from committees.passwords import hash_password
 from committees.services import bodies, people
 
-KINDS = ("committees", "organisations", "people", "memberships", "roles", "meetings")
+KINDS = ("committees", "organisations", "people", "memberships", "roles", "meetings", "minutes", "decisions",
+         "action_items", "proposals")
 
 
 @dataclass
@@ -47,10 +54,10 @@ class DemoSummary:
     def describe(self) -> str:
         if self.skipped:
             return "Demo data not loaded: the database has committees already (--if-empty)."
-        totals = ", ".join(f"{self.totals.get(k, 0)} {k}" for k in KINDS)
+        totals = ", ".join(f"{self.totals.get(k, 0)} {k.replace('_', ' ')}" for k in KINDS)
         if not self.created_anything:
             return f"Demo data is loaded already; nothing new created. The database holds {totals}."
-        made = ", ".join(f"{n} {k}" for k, n in self.created.items())
+        made = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in self.created.items())
         return f"Demo data loaded: created {made}. The database holds {totals}."
 
 
@@ -64,6 +71,11 @@ def load_demo(*, password: str, if_empty: bool = False) -> DemoSummary:
     loader.run()
     summary = loader.summary
     summary.created["meetings"] = MeetingLoader(loader.committees.values()).run().created
+    written = MinutesLoader(loader.committees.values(), loader.people).run()
+    summary.created.update(minutes=written.minutes, decisions=written.decisions, action_items=written.action_items)
+    filed = ProposalLoader(loader.committees.values(), loader.people).run()
+    summary.created["proposals"] = filed.proposals
+    summary.created["action_items"] += filed.action_items
     # Demo invitations, agendas and polls must not be mailed to the fictional members.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.id > mail_before))
     summary.totals = _totals()
@@ -75,7 +87,8 @@ def load_demo(*, password: str, if_empty: bool = False) -> DemoSummary:
 
 
 def _totals() -> dict[str, int]:
-    models = dict(zip(KINDS, (Committee, Organisation, Person, Membership, CommitteeRole, Meeting)))
+    models = dict(zip(KINDS, (Committee, Organisation, Person, Membership, CommitteeRole, Meeting, Minutes, Decision,
+                              ActionItem, Proposal)))
     return {kind: db.session.scalar(select(func.count()).select_from(model)) or 0 for kind, model in models.items()}
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from committees import audit
 from committees.db import db, utcnow
-from committees.models import Committee, CommitteeRoleKind, Person
+from committees.models import Committee, CommitteeRoleKind, Membership, MembershipStatus, Person
 from committees.models.meetings import (
     Invitation,
     Meeting,
@@ -162,7 +162,9 @@ class MeetingLoader:
             if not people or not chairs:
                 continue  # a committee without co-chairs or members has nobody to meet
             chair = min(chairs, key=lambda p: p.id)
-            orgs = sorted({p.organisation_id for p in people if p.organisation_id})
+            members = set(db.session.scalars(select(Membership.organisation_id).where(
+                Membership.committee_id == committee.id, Membership.status == MembershipStatus.ACTIVE)))
+            orgs = sorted({p.organisation_id for p in people if p.organisation_id} & members)  # presenters
             for spec in specs:
                 self._create(committee, spec, chair, people, orgs)
         return self.summary

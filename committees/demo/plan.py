@@ -261,9 +261,9 @@ class _Builder:
         observer = self.demo_account("observer", observer_org)
 
         for index, (slug, _name, _public, _mandate) in enumerate(c.COMMITTEES):
-            def themed(pool):
-                matching = [o for o in pool if o.theme == slug and o.name not in used_chairs]
-                return rng.choice(matching or [o for o in pool if o.name not in used_chairs])
+            def themed(pool, slug=slug, used=used_chairs):
+                matching = [o for o in pool if o.theme == slug and o.name not in used]
+                return rng.choice(matching or [o for o in pool if o.name not in used])
 
             civil_org, city_org = themed(civil_pool), themed(municipal_pool)
             used_chairs |= {civil_org.name, city_org.name}

@@ -6,6 +6,7 @@ from committees.models.actions import (
     ActionStatus,
     ActionUpdate,
 )
+from committees.models.api_tokens import ApiToken, TokenScope
 from committees.models.audit import AuditEntry
 from committees.models.bodies import (
     Committee,
@@ -49,6 +50,20 @@ from committees.models.notifications import (
     NotificationPreference,
 )
 from committees.models.people import AuthToken, GlobalRole, LoginSession, Person, TokenPurpose
+from committees.models.proposals import (
+    CosponsorStatus,
+    Proposal,
+    ProposalComment,
+    ProposalCosponsor,
+    ProposalEvent,
+    ProposalReminder,
+    ProposalState,
+    ProposalSupport,
+    ProposalVersion,
+)
+from committees.models.search import SearchEntry, SearchKind
+from committees.models.settings import Setting
+from committees.models.two_factor import RecoveryCode, TwoFactor
 
 __all__ = [
     "ActionItem",
@@ -64,6 +79,7 @@ __all__ = [
     "MinutesSection",
     "MinutesState",
     "AgendaItem",
+    "ApiToken",
     "AgendaItemStatus",
     "CalendarFeedToken",
     "DeliveryMode",
@@ -80,6 +96,15 @@ __all__ = [
     "PollAnswer",
     "PollAnswerKind",
     "PollSlot",
+    "CosponsorStatus",
+    "Proposal",
+    "ProposalComment",
+    "ProposalCosponsor",
+    "ProposalEvent",
+    "ProposalReminder",
+    "ProposalState",
+    "ProposalSupport",
+    "ProposalVersion",
     "RsvpResponse",
     "AuditEntry",
     "AuthToken",
@@ -96,4 +121,13 @@ __all__ = [
     "OutboxStatus",
     "Person",
     "TokenPurpose",
+    "TokenScope",
+    "RecoveryCode",
+    "SearchEntry",
+    "Setting",
+    "SearchKind",
+    "TwoFactor",
 ]
+
+# Keeps the search index current after every flush (a session event); imported here so it is always on.
+from committees import search_index as _search_index  # noqa: E402,F401

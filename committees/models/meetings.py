@@ -25,6 +25,7 @@ from committees.models.types import TitledEnum, UTCDateTime, enum_column
 if TYPE_CHECKING:
     from committees.models.bodies import Committee, Organisation
     from committees.models.people import Person
+    from committees.models.proposals import Proposal
 
 
 class MeetingState(TitledEnum):
@@ -179,6 +180,7 @@ class AgendaItem(db.Model):
                                                      default=AgendaItemStatus.ACCEPTED)
     suggested_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     decline_reason: Mapped[str] = mapped_column(Text, default="")
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="SET NULL"), index=True)
     changed_after_publish: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -188,12 +190,13 @@ class AgendaItem(db.Model):
     presenter_organisation: Mapped[Organisation | None] = relationship()
     suggested_by: Mapped[Person | None] = relationship(foreign_keys=[suggested_by_id])
     documents: Mapped[list[Document]] = relationship(back_populates="agenda_item")
+    proposal: Mapped[Proposal | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 
 
 class Document(db.Model):
-    """An uploaded file on a meeting or agenda item; the bytes live in the configured storage."""
+    """An uploaded file on a meeting or agenda item, or on a proposal; the bytes live in the configured storage."""
 
     __tablename__ = "document"
     __table_args__ = (Index("ix_document_meeting", "meeting_id"),)
@@ -202,6 +205,7 @@ class Document(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"),
                                                        index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
@@ -210,9 +214,12 @@ class Document(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The bytes were removed under the retention setting (committees/services/retention.py); the record stays.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     agenda_item: Mapped[AgendaItem | None] = relationship(back_populates="documents")
     meeting: Mapped[Meeting | None] = relationship()
+    proposal: Mapped[Proposal | None] = relationship(viewonly=True)
 
 
 class DocumentBlob(db.Model):

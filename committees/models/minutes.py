@@ -48,6 +48,7 @@ class Minutes(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    language: Mapped[str | None] = mapped_column(String(16))  # what the text is written in (committees.languages)
 
     meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
     approved_at_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[approved_at_meeting_id])
@@ -127,7 +128,8 @@ class Decision(db.Model):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("minutes_section.id", ondelete="SET NULL"))
     number: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
-    proposal_id: Mapped[int | None] = mapped_column(Integer)  # the proposal it concerns (no FK until issue 5)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="SET NULL"),
+                                                    index=True)  # the proposal it concerns
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

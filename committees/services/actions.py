@@ -17,6 +17,7 @@ from committees.models import (
     Committee,
     CommitteeRole,
     CommitteeRoleKind,
+    GlobalRole,
     Membership,
     MembershipStatus,
     Organisation,
@@ -30,11 +31,14 @@ from committees.models.actions import (
     ActionStatus,
     ActionUpdate,
 )
+from committees.models.meetings import Meeting
 from committees.models.minutes import Decision
 from committees.services.notify import notify
 from committees.workflow import ACTION_TRANSITIONS, check_transition, transition_to
+from committees.validation import clean_title
 
 ACTION_FIELDS = ("title", "description", "owner_person_id", "owner_organisation_id", "due_on", "priority")
+ACTION_TITLE_MISSING = N_("Give the action a title.")
 DUE_SOON_DAYS = 3
 
 
@@ -45,12 +49,7 @@ def _member_orgs(committee_id: int) -> set[int]:
 
 def _clean(committee_id: int, values: dict) -> dict:
     clean = {k: v for k, v in values.items() if k in ACTION_FIELDS}
-    if "title" in clean:
-        clean["title"] = (clean["title"] or "").strip()
-        if not clean["title"]:
-            raise ValidationFailed(N_("Give the action a title."), field="title", code="required")
-        if len(clean["title"]) > 200:
-            raise ValidationFailed(N_("The title is too long."), field="title", code="too_long")
+    clean_title(clean, ACTION_TITLE_MISSING, required=False)
     if "description" in clean:
         clean["description"] = (clean["description"] or "").strip()
     if "priority" in clean:
@@ -71,7 +70,8 @@ def _clean(committee_id: int, values: dict) -> dict:
         has_role = db.session.scalar(select(CommitteeRole.id).where(
             CommitteeRole.committee_id == committee_id, CommitteeRole.person_id == person.id).limit(1))
         orgs = _member_orgs(committee_id)
-        if not has_role and person.organisation_id not in orgs:
+        coordinator = person.global_role == GlobalRole.COORDINATOR  # the coordination centre's staff take work too
+        if not has_role and not coordinator and person.organisation_id not in orgs:
             raise ValidationFailed(N_("The owner must belong to this committee."), field="owner_person_id",
                                    code="owner_not_member")
     if clean.get("owner_organisation_id"):
@@ -85,17 +85,23 @@ def _clean(committee_id: int, values: dict) -> dict:
 
 
 def create_action(actor: Person, committee: Committee, *, decision: Decision | None = None,
-                  **values) -> ActionItem:
+                  meeting: Meeting | None = None, **values) -> ActionItem:
+    """An action item, agreed with a decision (its meeting and proposal follow), or set directly — optionally
+    at a meeting of the committee (then it is listed with that meeting's minutes)."""
     if decision is not None and decision.committee_id != committee.id:
         raise ValidationFailed(N_("That decision belongs to another committee."), field="decision_id",
                                code="wrong_committee")
+    if meeting is not None and meeting.committee_id != committee.id:
+        raise ValidationFailed(N_("That meeting belongs to another committee."), field="meeting_id",
+                               code="wrong_committee")
     clean = _clean(committee.id, values)
-    if not clean.get("title"):
-        raise ValidationFailed(N_("Give the action a title."), field="title", code="required")
+    clean_title(clean, ACTION_TITLE_MISSING, required=True)
     if not clean.get("owner_person_id") and not clean.get("owner_organisation_id"):
         raise ValidationFailed(N_("Choose who owns this action: a person, an organisation or both."),
                                field="owner_person_id", code="owner_required")
     item = ActionItem(committee=committee, created_by_id=actor.id, **clean)
+    if meeting is not None:
+        item.meeting_id = meeting.id
     if decision is not None:
         item.decision_id = decision.id
         item.meeting_id = decision.meeting_id
@@ -115,8 +121,6 @@ def update_action(actor: Person, item: ActionItem, values: dict, *, expected_ver
         raise Conflict(N_("Someone else changed this action meanwhile. Reload it to see their changes."),
                        code="edit_conflict")
     clean = _clean(item.committee_id, values)
-    if "title" in clean and not clean["title"]:
-        raise ValidationFailed(N_("Give the action a title."), field="title", code="required")
     owner_person = clean.get("owner_person_id", item.owner_person_id)
     owner_org = clean.get("owner_organisation_id", item.owner_organisation_id)
     if not owner_person and not owner_org:

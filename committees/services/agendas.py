@@ -13,11 +13,13 @@ from committees.db import db, utcnow
 from committees.errors import Conflict, ValidationFailed
 from committees.i18n import N_
 from committees.markdown import render_markdown
-from committees.models import Organisation, Person
+from committees.models import CommitteeRole, GlobalRole, Membership, MembershipStatus, Person
 from committees.models.meetings import AgendaItem, AgendaItemStatus, Meeting, MeetingState
 from committees.services.notify import notify
+from committees.validation import clean_title
 
 ITEM_FIELDS = ("title", "description", "minutes_allotted", "presenter_id", "presenter_organisation_id")
+ITEM_TITLE_MISSING = N_("Give the item a title.")
 OPEN_STATES = (MeetingState.DRAFT, MeetingState.POLL, MeetingState.SCHEDULED)
 
 
@@ -28,12 +30,7 @@ def _ensure_open(meeting: Meeting) -> None:
 
 def _clean(meeting: Meeting, values: dict) -> dict:
     clean = {k: v for k, v in values.items() if k in ITEM_FIELDS}
-    if "title" in clean:
-        clean["title"] = (clean["title"] or "").strip()
-        if not clean["title"]:
-            raise ValidationFailed(N_("Give the item a title."), field="title", code="required")
-        if len(clean["title"]) > 200:
-            raise ValidationFailed(N_("The title is too long."), field="title", code="too_long")
+    clean_title(clean, ITEM_TITLE_MISSING, required=False)
     if "minutes_allotted" in clean:
         try:
             minutes = int(clean["minutes_allotted"])
@@ -44,17 +41,31 @@ def _clean(meeting: Meeting, values: dict) -> dict:
             raise ValidationFailed(N_("Between 1 and 480 minutes."), field="minutes_allotted", code="out_of_range")
         clean["minutes_allotted"] = minutes
     if clean.get("presenter_id"):
-        if db.session.get(Person, int(clean["presenter_id"])) is None:
-            raise ValidationFailed(N_("Unknown presenter."), field="presenter_id", code="unknown_person")
+        person = db.session.get(Person, int(clean["presenter_id"]))
+        if person is None or not _may_present(person, meeting.committee_id):
+            raise ValidationFailed(N_("Choose a presenter from this committee."), field="presenter_id",
+                                   code="unknown_person")
     elif "presenter_id" in clean:
         clean["presenter_id"] = None
     if clean.get("presenter_organisation_id"):
-        if db.session.get(Organisation, int(clean["presenter_organisation_id"])) is None:
-            raise ValidationFailed(N_("Unknown organisation."), field="presenter_organisation_id",
-                                   code="unknown_organisation")
+        organisation_id = int(clean["presenter_organisation_id"])
+        member = db.session.scalar(select(Membership.id).where(
+            Membership.committee_id == meeting.committee_id, Membership.organisation_id == organisation_id,
+            Membership.status == MembershipStatus.ACTIVE).limit(1))
+        if member is None:
+            raise ValidationFailed(N_("Choose a member organisation of this committee."),
+                                   field="presenter_organisation_id", code="unknown_organisation")
     elif "presenter_organisation_id" in clean:
         clean["presenter_organisation_id"] = None
     return clean
+
+
+def _may_present(person: Person, committee_id: int) -> bool:
+    """Presenters come from the committee (a role in it) or are coordinators; never another committee's people."""
+    if person.global_role == GlobalRole.COORDINATOR:
+        return True
+    return db.session.scalar(select(CommitteeRole.id).where(
+        CommitteeRole.committee_id == committee_id, CommitteeRole.person_id == person.id).limit(1)) is not None
 
 
 def _next_position(meeting: Meeting) -> int:
@@ -76,8 +87,7 @@ def _mark_changed(meeting: Meeting, item: AgendaItem | None) -> None:
 def add_item(actor: Person, meeting: Meeting, **values) -> AgendaItem:
     _ensure_open(meeting)
     clean = _clean(meeting, values)
-    if not clean.get("title"):
-        raise ValidationFailed(N_("Give the item a title."), field="title", code="required")
+    clean_title(clean, ITEM_TITLE_MISSING, required=True)
     item = AgendaItem(meeting=meeting, position=_next_position(meeting), status=AgendaItemStatus.ACCEPTED, **clean)
     item.description_html = render_markdown(item.description)
     db.session.add(item)
@@ -91,8 +101,7 @@ def suggest_item(actor: Person, meeting: Meeting, **values) -> AgendaItem:
     """A member suggests an item; it waits for a co-chair's decision."""
     _ensure_open(meeting)
     clean = _clean(meeting, values)
-    if not clean.get("title"):
-        raise ValidationFailed(N_("Give the item a title."), field="title", code="required")
+    clean_title(clean, ITEM_TITLE_MISSING, required=True)
     item = AgendaItem(meeting=meeting, position=_next_position(meeting), status=AgendaItemStatus.SUGGESTED,
                       suggested_by_id=actor.id, **clean)
     if not item.presenter_id:

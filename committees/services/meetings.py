@@ -39,8 +39,10 @@ from committees.models.meetings import (
 )
 from committees.services.notify import notify
 from committees.workflow import MEETING_TRANSITIONS, check_transition
+from committees.validation import clean_title
 
 MEETING_FIELDS = ("title", "description", "format", "venue", "online_url", "timezone")
+MEETING_TITLE_MISSING = N_("Give the meeting a title.")
 MIN_SLOTS, MAX_SLOTS = 2, 10
 CLOSED_STATES = (MeetingState.CANCELLED, MeetingState.MINUTED)  # their details can no longer change
 INVITED_ROLES = (CommitteeRoleKind.COCHAIR, CommitteeRoleKind.SECRETARY, CommitteeRoleKind.REPRESENTATIVE,
@@ -75,8 +77,7 @@ def _clean(values: dict) -> dict:
     for key, value in list(clean.items()):
         if isinstance(value, str):
             clean[key] = value.strip()
-    if "title" in clean and not clean["title"]:
-        raise ValidationFailed(N_("Give the meeting a title."), field="title", code="required")
+    clean_title(clean, MEETING_TITLE_MISSING, required=False)
     if "format" in clean:
         try:
             clean["format"] = MeetingFormat(clean["format"])
@@ -102,8 +103,7 @@ def create_meeting(actor: Person, committee: Committee, *, starts_at: datetime |
                    ends_at: datetime | None = None, **values) -> Meeting:
     """A draft meeting; with times it can be scheduled directly, without them a time poll picks the slot."""
     clean = _clean(values)
-    if not clean.get("title"):
-        raise ValidationFailed(N_("Give the meeting a title."), field="title", code="required")
+    clean_title(clean, MEETING_TITLE_MISSING, required=True)
     meeting = Meeting(committee=committee, uid=f"{uuid.uuid4()}@committee-portal", created_by_id=actor.id,
                       **clean)
     meeting.description_html = render_markdown(meeting.description)

@@ -12,10 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from committees import audit
+from committees import audit, policy, safeguarding
 from committees.db import db, utcnow
 from committees.errors import Conflict, ValidationFailed
 from committees.i18n import N_
+from committees.languages import clean_language, default_language
 from committees.markdown import render_markdown
 from committees.models import Person
 from committees.models.meetings import AgendaItemStatus, Meeting, MeetingState
@@ -59,7 +60,8 @@ def create_minutes(actor: Person, meeting: Meeting) -> Minutes:
         raise Conflict(N_("Minutes can be written once the meeting has been held."), code="meeting_not_held")
     if minutes_for(meeting) is not None:
         raise Conflict(N_("This meeting has minutes already."), code="minutes_exist")
-    minutes = Minutes(meeting=meeting, committee_id=meeting.committee_id, created_by_id=actor.id)
+    minutes = Minutes(meeting=meeting, committee_id=meeting.committee_id, created_by_id=actor.id,
+                      language=default_language(actor))
     items = sorted((i for i in meeting.items if i.status == AgendaItemStatus.ACCEPTED), key=lambda i: i.position)
     for position, item in enumerate(items, start=1):
         minutes.sections.append(MinutesSection(position=position, title=item.title, agenda_item_id=item.id))
@@ -111,19 +113,25 @@ def _flush_locked(minutes: Minutes, theirs: dict[int, str], yours: dict[int, str
         raise EditConflict(theirs, yours) from None
 
 
-def save_minutes(actor: Person, minutes: Minutes, new_texts: dict, expected_version: int | None) -> list[int]:
-    """Save section texts; refused with EditConflict when `expected_version` is not the stored one."""
+def save_minutes(actor: Person, minutes: Minutes, new_texts: dict, expected_version: int | None,
+                 *, language: str | None | object = ...) -> list[int]:
+    """Save section texts (and, when given, the language they are written in: a code of
+    committees.languages or None); refused with EditConflict when `expected_version` is not the stored one."""
     if minutes.state not in EDITABLE_STATES:
         raise Conflict(N_("Approved minutes change only through a correction."), code="minutes_fixed")
     clean = _clean_texts(minutes, new_texts)
+    code = minutes.language if language is ... else clean_language(language)
     if expected_version is not None and int(expected_version) != minutes.version:
         raise EditConflict(texts(minutes), clean)
     theirs = texts(minutes)
     changed = _apply(minutes, clean)
-    if changed:
+    relabelled = code != minutes.language
+    minutes.language = code
+    if changed or relabelled:
         _flush_locked(minutes, theirs, clean)
+        extra = {"language": code} if relabelled else {}
         audit.record(actor, "minutes.save", minutes, f"Minutes of {minutes.meeting.title} saved",
-                     sections=changed, committee_id=minutes.committee_id)
+                     sections=changed, committee_id=minutes.committee_id, **extra)
     return changed
 
 
@@ -138,9 +146,13 @@ def _snapshot(actor: Person, minutes: Minutes, reason: str) -> MinutesRevision:
 
 def transition_minutes(actor: Person, minutes: Minutes, name: str, *, reason: str = "",
                        comments_deadline: datetime | None = None, approved_how: ApprovedHow | str | None = None,
-                       approved_at_meeting: Meeting | None = None) -> int:
-    """Move the minutes through MINUTES_TRANSITIONS; returns how many members were notified."""
+                       approved_at_meeting: Meeting | None = None, safeguarding_reason: str | None = None) -> int:
+    """Move the minutes through MINUTES_TRANSITIONS; returns how many members were notified. Circulating and
+    publishing text that looks like a beneficiary's personal data needs `safeguarding_reason`."""
     transition = check_transition(MINUTES_TRANSITIONS, name, minutes.state, reason)
+    if name in ("circulate", "publish"):
+        safeguarding.confirm(actor, minutes, safeguarded_texts(minutes), safeguarding_reason,
+                             step=f"minutes.{name}")
     old = minutes.state
     now = utcnow()
     template = None
@@ -209,8 +221,19 @@ def correct_approved(actor: Person, minutes: Minutes, new_texts: dict, reason: s
     return revision
 
 
-def revision(minutes: Minutes, number: int) -> MinutesRevision:
-    for rev in minutes.revisions:
+def visible_revisions(user, minutes: Minutes) -> list[MinutesRevision]:
+    """The versions `user` may read: all of them for the committee (minutes.view_history); for anyone else
+    (the public reading published minutes) only those kept from the approval on: the text as circulated
+    stays the committee's."""
+    if policy.can(user, "minutes.view_history", minutes):
+        return list(minutes.revisions)
+    if minutes.approved_at is None:
+        return []
+    return [rev for rev in minutes.revisions if rev.created_at >= minutes.approved_at]
+
+
+def revision(minutes: Minutes, number: int, revisions: list[MinutesRevision] | None = None) -> MinutesRevision:
+    for rev in (minutes.revisions if revisions is None else revisions):
         if rev.number == number:
             return rev
     raise ValidationFailed(N_("Unknown version."), code="unknown_revision")
@@ -282,8 +305,18 @@ def remove_decision(actor: Person, decision: Decision) -> None:
 
 # -- comments --------------------------------------------------------------------------------------
 
+def safeguarded_texts(minutes: Minutes) -> dict[str, str]:
+    """The minutes' texts others read, by a key the page can name: sections' titles and discussions, decisions."""
+    texts = {}
+    for section in minutes.sections:
+        texts[f"section-{section.id}"] = f"{section.title}\n{section.discussion or ''}"
+    for decision in minutes.decisions:
+        texts[f"decision-{decision.number}"] = decision.text
+    return texts
+
+
 def comment(actor: Person, minutes: Minutes, body: str, section: MinutesSection | None = None,
-            now: datetime | None = None) -> MinutesComment:
+            now: datetime | None = None, safeguarding_reason: str | None = None) -> MinutesComment:
     now = now or utcnow()
     if minutes.state != MinutesState.CIRCULATED:
         raise Conflict(N_("These minutes are not open for comments."), code="not_circulated")
@@ -296,6 +329,7 @@ def comment(actor: Person, minutes: Minutes, body: str, section: MinutesSection 
         raise ValidationFailed(N_("The text is too long."), field="body", code="too_long")
     if section is not None and section.minutes_id != minutes.id:
         raise ValidationFailed(N_("Unknown section."), field="section_id", code="unknown_section")
+    safeguarding.confirm(actor, minutes, {"body": body}, safeguarding_reason, step="minutes.comment")
     row = MinutesComment(minutes=minutes, section_id=section.id if section else None, person_id=actor.id, body=body)
     db.session.add(row)
     db.session.flush()

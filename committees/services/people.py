@@ -204,6 +204,7 @@ def change_password(person: Person, current: str, new: str, *, keep_session: str
 
 def update_person(actor: Person, person: Person, changes: dict, *, admin_fields: bool = False) -> Person:
     """Apply allowed field changes only; anything else in `changes` is ignored."""
+    _refuse_if_anonymised(person)
     allowed = ADMIN_FIELDS if admin_fields else PROFILE_FIELDS
     changed = {}
     for field in allowed:
@@ -264,7 +265,14 @@ def deactivate_person(actor: Person, person: Person) -> None:
     audit.record(actor, "person.deactivate", person, f"Deactivated {person.full_name}")
 
 
+def _refuse_if_anonymised(person: Person) -> None:
+    if person.anonymised_at is not None:
+        raise Conflict(N_("This person has been anonymised: the account cannot be changed or reactivated."),
+                       code="anonymised")
+
+
 def reactivate_person(actor: Person, person: Person) -> None:
+    _refuse_if_anonymised(person)
     if person.active:
         return
     person.active = True

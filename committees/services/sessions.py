@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from committees.db import db, utcnow
 from committees.models import LoginSession, Person
@@ -42,7 +43,11 @@ def load_session(raw: str | None, *, idle: timedelta, absolute: timedelta, remem
     if not raw or len(raw) > 100:
         return None
     now = now or utcnow()
-    row = db.session.scalars(select(LoginSession).where(LoginSession.key_hash == hash_key(raw))).first()
+    # One statement for the session, its person, their organisation and their committee roles: every page asks
+    # the policy (committees.policy.committee_roles reads person.committee_roles), so load them with the person.
+    row = db.session.scalars(
+        select(LoginSession).where(LoginSession.key_hash == hash_key(raw))
+        .options(joinedload(LoginSession.person).joinedload(Person.committee_roles))).unique().first()
     if row is None or row.revoked_at is not None or not row.person.active:
         return None
     lifetime = max(absolute, remember_for) if row.remember else absolute

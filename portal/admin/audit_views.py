@@ -5,70 +5,32 @@ The outbox pages exist only where SHOW_OUTBOX is set (Development, Testing): els
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from flask_babel import get_timezone, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 from wtforms import SelectChoice
 
-from committees import policy
+from committees import audit
+from committees.audit import AuditFilter
 from committees.db import db
-from committees.models import AuditEntry, Committee, OutboxMessage, OutboxStatus, Person
+from committees.models import Committee, OutboxMessage, OutboxStatus
+from committees.paging import Slice, slice_rows
 from portal.admin import bp
 from portal.admin.forms import AuditFilterForm, OutboxFilterForm
 from portal.loaders import ensure, load_or_404
+from portal.paging import page_args
 
 PER_PAGE = 50
 MAX_PER_PAGE = 100
-MAX_PAGE = 100_000
-# Audit actions are `<noun>.<verb>`; nouns beyond the policy's own.
-EXTRA_PREFIXES = ("auth", "role", "import", "export")
 
 
-@dataclass
-class Page:
-    items: list[Any]
-    page: int
-    per_page: int
-    has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-
-def page_args() -> tuple[int, int]:
-    """page and per_page from the query string: not a number or page out of range → 400; per_page clamped."""
-    try:
-        page = int(request.args.get("page", "1"))
-        per_page = int(request.args.get("per_page", str(PER_PAGE)))
-    except ValueError:
-        abort(400)
-    if not 1 <= page <= MAX_PAGE:
-        abort(400)
-    return page, min(max(per_page, 1), MAX_PER_PAGE)
-
-
-def paginate(stmt) -> Page:
-    """One query: fetch one row more than shown to know whether a next page exists (no COUNT)."""
-    page, per_page = page_args()
-    rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)).unique())
-    return Page(rows[:per_page], page, per_page, len(rows) > per_page)
-
-
-def page_url(page: int) -> str:
-    args = request.args.to_dict()
-    args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
-
-
-def action_prefixes() -> list[str]:
-    return sorted({name.split(".")[0] for name in policy.RULES} | set(EXTRA_PREFIXES))
+def paginate(stmt) -> Slice:
+    page, per_page = page_args(PER_PAGE, MAX_PER_PAGE)
+    return slice_rows(db.session, stmt, page, per_page)
 
 
 def _day_start(day: date) -> datetime:
@@ -78,29 +40,21 @@ def _day_start(day: date) -> datetime:
 
 
 def _audit_filters(form: AuditFilterForm, committees: list) -> None:
-    form.action.choices = [SelectChoice("", gettext("All actions"))] + [SelectChoice(p, p) for p in action_prefixes()]
+    form.action.choices = [SelectChoice("", gettext("All actions"))] + [
+        SelectChoice(p, p) for p in audit.action_prefixes()]
     form.target_type.choices = [SelectChoice("", gettext("All types"))] + [
         SelectChoice(t, t) for t in sorted(db.metadata.tables)]
     form.committee.choices = [SelectChoice("", gettext("All committees"))] + [
         SelectChoice(str(c.id), c.name) for c in committees]
 
 
-def _audit_statement(form: AuditFilterForm):
-    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if form.action.data:
-        stmt = stmt.where(AuditEntry.action.startswith(form.action.data + ".", autoescape=True))
-    if form.actor.data:
-        actor_ids = select(Person.id).where(Person.email.contains(form.actor.data.strip().lower(), autoescape=True))
-        stmt = stmt.where(AuditEntry.actor_id.in_(actor_ids))
-    if form.target_type.data:
-        stmt = stmt.where(AuditEntry.target_type == form.target_type.data)
-    if form.committee.data:
-        stmt = stmt.where(AuditEntry.committee_id == int(form.committee.data))
-    if form.date_from.data:
-        stmt = stmt.where(AuditEntry.at >= _day_start(form.date_from.data))
-    if form.date_to.data:
-        stmt = stmt.where(AuditEntry.at < _day_start(form.date_to.data + timedelta(days=1)))
-    return stmt
+def _wanted(form: AuditFilterForm) -> AuditFilter:
+    return AuditFilter(
+        action_prefix=form.action.data or "", actor_email=form.actor.data or "",
+        target_type=form.target_type.data or "",
+        committee_id=int(form.committee.data) if form.committee.data else None,
+        since=_day_start(form.date_from.data) if form.date_from.data else None,
+        before=_day_start(form.date_to.data + timedelta(days=1)) if form.date_to.data else None)
 
 
 @bp.route("/audit")
@@ -111,8 +65,8 @@ def list_audit_entries():
     _audit_filters(form, committees)
     if not form.validate():
         return render_template("admin/audit.html", form=form, page=None, committee_names={}), 400
-    page = paginate(_audit_statement(form))
-    return render_template("admin/audit.html", form=form, page=page, page_url=page_url,
+    page = paginate(audit.entries_statement(_wanted(form)))
+    return render_template("admin/audit.html", form=form, page=page,
                            committee_names={c.id: c.name for c in committees})
 
 
@@ -137,7 +91,7 @@ def list_outbox_messages():
     stmt = select(OutboxMessage).options(load_only(*columns)).order_by(OutboxMessage.id.desc())
     if form.status.data:
         stmt = stmt.where(OutboxMessage.status == OutboxStatus(form.status.data))
-    return render_template("admin/outbox.html", form=form, page=paginate(stmt), page_url=page_url)
+    return render_template("admin/outbox.html", form=form, page=paginate(stmt))
 
 
 @bp.route("/outbox/<int:message_id>")

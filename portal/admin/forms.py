@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField,
+                     SubmitField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from committees.services.imports import ImportKind
+from committees.services.retention import MAX_YEARS, MIN_YEARS
 
 KIND_CHOICES = [SelectChoice(k.value, _l(k.title)) for k in ImportKind]
 
@@ -48,3 +50,22 @@ class OutboxFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), choices=[], default="")
+
+
+class RetentionForm(FlaskForm):
+    years = IntegerField(_l("Purge attachments of closed items after (years)"),
+                         validators=[Optional(), NumberRange(min=MIN_YEARS, max=MAX_YEARS,
+                                                             message=_l("From 1 to 50 years."))],
+                         description=_l("Leave empty to keep every attachment. Closed: meetings held or cancelled, "
+                                        "proposals declined, not adopted, implemented or withdrawn."))
+    submit = SubmitField(_l("Save the setting"))
+
+
+class PurgeForm(FlaskForm):
+    confirm = BooleanField(_l("I understand that purged files cannot be restored"),
+                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+    submit = SubmitField(_l("Purge them now"))
+
+
+class RestoreForm(FlaskForm):
+    """A one-click restore from the trash (the CSRF token travels with it)."""

@@ -10,6 +10,7 @@ from committees import policy
 from committees.db import db
 from committees.errors import DomainError
 from committees.models import GlobalRole, Organisation, Person
+from committees.paging import Pager
 from committees.services import people
 from portal.admin import bp
 from portal.forms import apply_domain_error
@@ -41,8 +42,8 @@ def list_people():
     )
     per_page = min(filters.per_page.data or PER_PAGE, MAX_PER_PAGE)
     pagination = db.paginate(stmt, page=filters.page.data or 1, per_page=per_page, error_out=False)
-    args = {k: v for k, v in request.args.items() if k in ("q", "organisation", "role", "active", "per_page") and v}
-    return render_template("admin/people.html", filters=filters, pagination=pagination, args=args)
+    return render_template("admin/people.html", filters=filters, pagination=pagination,
+                           pager=Pager(pagination.page, pagination.per_page, pagination.total or 0))
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

@@ -18,6 +18,10 @@ SECTIONS = (
      _l("Who did what, when and from where.")),
     ("admin.list_outbox_messages", "outbox.view", "SHOW_OUTBOX", _l("Outbox"),
      _l("Emails waiting to be sent, sent and failed.")),
+    ("admin.show_trash", "trash.restore", None, _l("Trash"),
+     _l("Deleted meetings, proposals and documents, to restore.")),
+    ("admin.retention", "retention.manage", None, _l("Retention"),
+     _l("After how many years the attachments of closed items are purged.")),
 )
 
 

@@ -84,7 +84,8 @@ class RepresentativeForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     person_id = id_select(_l("Person"), id="role-person_id")
-    role = SelectField(_l("Role"), choices=[SelectChoice("observer", _l("Observer")), SelectChoice("secretary", _l("Secretary"))],
+    role = SelectField(_l("Role"), choices=[SelectChoice("observer", _l("Observer")),
+                                            SelectChoice("secretary", _l("Secretary"))],
                        id="role-role")
     submit = SubmitField(_l("Add role"), id="role-submit")
 

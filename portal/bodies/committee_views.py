@@ -19,6 +19,7 @@ from committees.db import db
 from committees.errors import DomainError
 from committees.models import CommitteeRole, CommitteeRoleKind, Membership, MembershipStatus, Organisation, Person
 from committees.paging import Pager
+from portal.paging import page_args
 from committees.policy import can as policy_can
 from committees.services import bodies
 from portal.bodies import bp
@@ -41,18 +42,6 @@ from portal.security import DOWNLOAD_CSP
 
 def can(action: str, obj=None) -> bool:
     return policy_can(user(), action, obj)
-
-
-def page_args(default: int, maximum: int) -> tuple[int, int]:
-    """`page` and `per_page` from the query string: not a whole number or below 1 -> 400; too big -> clamped."""
-    try:
-        page = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", default))
-    except ValueError:
-        abort(400)
-    if page < 1 or per_page < 1:
-        abort(400)
-    return page, min(per_page, maximum)
 
 
 # -- committees --------------------------------------------------------------------------------
@@ -172,14 +161,14 @@ def _management_forms(committee, forms: dict) -> None:
     for key, form_class in blank.items():
         forms.setdefault(key, form_class(formdata=None))
     placeholder = [SelectChoice("", _("Choose…"))]
+    choices = queries.roster_choices(committee)
     forms["add_member"].organisation_id.choices = placeholder + [
-        SelectChoice(str(org.id), org.label) for org in queries.organisations_joinable(committee)]
+        SelectChoice(str(org.id), org.label) for org in choices.joinable]
     forms["representative"].membership_id.choices = placeholder + [
-        SelectChoice(str(m.id), m.organisation.label) for m in queries.active_memberships(committee)]
+        SelectChoice(str(m.id), m.organisation.label) for m in choices.memberships]
     forms["representative"].person_id.choices = placeholder + [
-        SelectChoice(str(p.id), p.full_name, optgroup=p.organisation.label)
-        for p in queries.representative_candidates(committee)]
-    people = placeholder + [SelectChoice(str(p.id), _person_label(p)) for p in queries.active_people()]
+        SelectChoice(str(p.id), p.full_name, optgroup=p.organisation.label) for p in choices.candidates]
+    people = placeholder + [SelectChoice(str(p.id), _person_label(p)) for p in choices.people]
     forms["role"].person_id.choices = people
     if "cochair" in forms:
         forms["cochair"].person_id.choices = people

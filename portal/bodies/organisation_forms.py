@@ -8,7 +8,7 @@ from wtforms import (BooleanField, EmailField, SearchField, SelectField, StringF
                      URLField)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from committees.directory import DEFAULT_PER_PAGE, MAX_SEARCH_LENGTH, DirectoryQuery, clamp_per_page
+from committees.directory import MAX_SEARCH_LENGTH, DirectoryQuery
 from committees.models import Committee, OrganisationType
 from portal.templating import title_of
 
@@ -49,13 +49,6 @@ class DirectoryFilterForm(FlaskForm):
         if include_inactive and self.inactive.data:
             args["inactive"] = "y"
         return {key: value for key, value in args.items() if value}
-
-
-def parse_page_args(args: MultiDict) -> tuple[int, int]:
-    """`page` and `per_page` from the query string: ValueError when not whole numbers, else clamped."""
-    page = int(args.get("page", "1"))
-    per_page = int(args.get("per_page", str(DEFAULT_PER_PAGE)))
-    return max(1, page), clamp_per_page(per_page)
 
 
 class OrganisationForm(FlaskForm):

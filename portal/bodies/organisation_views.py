@@ -1,7 +1,7 @@
 """The organisation directory, organisation pages, creating and editing organisations, asking to join."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from committees import directory, policy
@@ -14,20 +14,17 @@ from portal.bodies.organisation_forms import (
     DirectoryFilterForm,
     JoinCommitteeForm,
     OrganisationForm,
-    parse_page_args,
 )
 from portal.forms import apply_domain_error
 from portal.loaders import ensure, load_or_404, user
+from portal.paging import page_args
 
 
 @bp.route("/organisations")
 def list_organisations():
     ensure("organisation.list")
     form = DirectoryFilterForm(request.args, committees=directory.visible_committees(user()))
-    try:
-        page, per_page = parse_page_args(request.args)
-    except ValueError:
-        abort(400)
+    page, per_page = page_args(directory.DEFAULT_PER_PAGE, directory.MAX_PER_PAGE)
     if not form.validate():
         return render_template("bodies/organisations.html", form=form, result=None), 400
     show_inactive = policy.can(user(), "organisation.view_inactive")

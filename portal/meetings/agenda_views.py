@@ -10,7 +10,8 @@ from types import SimpleNamespace
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from committees import policy
@@ -28,10 +29,15 @@ from portal.meetings.views import _show, meeting_or_404
 
 
 def _items(meeting: Meeting) -> list[AgendaItem]:
-    return list(db.session.scalars(
+    """The meeting's agenda items with their presenters and suggesters, in one statement; they also become the
+    meeting's `items` (its relationship's order), so the schedule does not load them again."""
+    items = list(db.session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)
-        .options(selectinload(AgendaItem.presenter), selectinload(AgendaItem.presenter_organisation),
-                 selectinload(AgendaItem.suggested_by))))
+        .options(joinedload(AgendaItem.presenter), joinedload(AgendaItem.presenter_organisation),
+                 joinedload(AgendaItem.suggested_by))))
+    if "items" not in meeting.__dict__:
+        set_committed_value(meeting, "items", items)
+    return items
 
 
 def _documents(meeting: Meeting) -> list[Document]:
@@ -61,7 +67,8 @@ def agenda_for(meeting: Meeting) -> dict:
         forms["suggest"] = kept.get("suggest") or SuggestForm(formdata=None, prefix="suggest").fill_choices(meeting)
     if policy.can(me, "document.upload", meeting):
         forms["upload"] = kept.get("upload") or DocumentForm(formdata=None, prefix="upload").fill_choices(accepted)
-    return {"entries": accepted, "times": times, "documents": by_item, "may_edit": may_edit, "forms": SimpleNamespace(**forms),
+    return {"entries": accepted, "times": times, "documents": by_item, "may_edit": may_edit,
+            "forms": SimpleNamespace(**forms),
             "decide_item_id": kept.get("decide_item_id"),
             "pending": [i for i in items if i.status == AgendaItemStatus.SUGGESTED] if may_edit else [],
             "mine": [i for i in items if i.suggested_by_id == getattr(me, "id", None)
@@ -291,6 +298,8 @@ def download_document(document_id: int):
     from portal.security import DOWNLOAD_CSP
 
     document = _document(document_id, "document.download")
+    if document.purged_at is not None:
+        abort(410)
     data = docs.read_document(document)
     if data is None:
         abort(404)

@@ -21,7 +21,7 @@ from committees.models import Committee, MeetingRhythm
 from committees.models.notifications import CalendarFeedToken
 from committees.paging import Pager
 from committees.services import calendars
-from portal.bodies.committee_views import page_args
+from portal.paging import page_args
 from portal.extensions import limiter
 from portal.forms import apply_domain_error
 from portal.loaders import committee_or_404, ensure, user

@@ -88,8 +88,11 @@ class MeetingForm(FlaskForm):
     more_slots = SubmitField(_l("More slots"))
     submit = SubmitField(_l("Save as draft"))
 
-    def __init__(self, *args, timezone: str | None = None, **kwargs):
+    def __init__(self, *args, timezone: str | None = None, plans_time: bool = True, **kwargs):
+        """plans_time False: the meeting's time is not on this form (a scheduled meeting is rescheduled instead),
+        so no date is asked for."""
         super().__init__(*args, **kwargs)
+        self.plans_time = plans_time
         self.timezone.choices = timezone_choices(timezone)
         if not self.timezone.data:
             self.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
@@ -100,7 +103,7 @@ class MeetingForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.time_mode.data == TIME_FIXED and not self.day.data and not self.day.errors:
+        if self.plans_time and self.time_mode.data == TIME_FIXED and not self.day.data and not self.day.errors:
             self.day.errors = [*self.day.errors, _l("Give the date.")]
             valid = False
         return valid

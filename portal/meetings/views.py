@@ -11,23 +11,35 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from committees import policy, queries
 from committees.db import db
 from committees.errors import DomainError
 from committees.models import Meeting
 from committees.models.meetings import MeetingState, PollAnswerKind, RsvpResponse
+from committees.models.minutes import Minutes
 from committees.services import meetings as svc
+from committees.services import trash
 from committees.workflow import MEETING_TRANSITIONS, available
 from portal.forms import apply_domain_error
-from portal.loaders import committee_or_404, ensure, load_or_404, user
+from portal.loaders import committee_or_404, ensure, load_or_404, request_memo, user
 from portal.meetings.forms import (INTERPRETATION_TITLES, MAX_SLOT_ROWS, POLL_CHOICES, TIME_FIXED, TIME_POLL,
                                    ActionForm, CancelForm, MeetingForm, RescheduleForm, RsvpForm, combine)
 
 
-def meeting_or_404(meeting_id: int, action: str = "meeting.view") -> Meeting:
-    """Load a meeting; one the user may not even see is a 404, one they see but may not act on a 403."""
-    meeting = load_or_404(Meeting, meeting_id)
+def meeting_or_404(meeting_id: int, action: str = "meeting.view", options=()) -> Meeting:
+    """Load a meeting (with its committee, which the policy asks about); one the user may not even see is a 404,
+    one they see but may not act on a 403."""
+    return authorise_meeting(load_or_404(Meeting, meeting_id, options=(joinedload(Meeting.committee), *options)),
+                             action)
+
+
+def authorise_meeting(meeting: Meeting | None, action: str = "meeting.view") -> Meeting:
+    """meeting_or_404's checks for a meeting loaded otherwise (None: 404)."""
+    if meeting is None:
+        abort(404)
     if not policy.can(user(), "meeting.view", meeting):
         if policy.person_of(user()) is None:
             ensure("meeting.view", meeting)  # the public is sent to sign in
@@ -111,7 +123,13 @@ def _failed(meeting_id: int, form, error: DomainError, key: str):
 
 @bp.route("/meetings/<int:meeting_id>")
 def show_meeting(meeting_id: int):
-    return _show(meeting_or_404(meeting_id))
+    # One statement for the meeting, its committee, its poll slots and its minutes (kept for the minutes block).
+    row = db.session.execute(
+        select(Meeting, Minutes).outerjoin(Minutes, Minutes.meeting_id == Meeting.id).where(Meeting.id == meeting_id)
+        .options(joinedload(Meeting.committee), joinedload(Meeting.slots))).unique().first()
+    meeting = authorise_meeting(row.Meeting if row else None)
+    request_memo("minutes_by_meeting")[meeting.id] = row.Minutes
+    return _show(meeting)
 
 
 # -- creating and editing ------------------------------------------------------------------------
@@ -185,7 +203,8 @@ def _initial(meeting: Meeting) -> dict:
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 def edit_meeting(meeting_id: int):
     meeting = meeting_or_404(meeting_id, "meeting.manage")
-    form = MeetingForm(data=None if request.method == "POST" else _initial(meeting), timezone=meeting.timezone)
+    form = MeetingForm(data=None if request.method == "POST" else _initial(meeting), timezone=meeting.timezone,
+                       plans_time=meeting.state == MeetingState.DRAFT)
     if form.is_submitted() and form.more_slots.data:
         form.grow_slots()
         return _edit_page(form, meeting.committee, meeting)
@@ -234,6 +253,23 @@ def take_step(meeting_id: int, name: str):
     db.session.commit()
     flash(_("Done: %(step)s.", step=_(step.title)), "success")
     return redirect(url_for(".show_meeting", meeting_id=meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/delete", methods=["POST"])
+def delete_meeting(meeting_id: int):
+    """A soft delete (committees/services/trash.py): a coordinator can restore it from the trash."""
+    meeting = meeting_or_404(meeting_id, "meeting.delete")
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        trash.delete_meeting(user(), meeting)
+    except DomainError as error:
+        return _failed(meeting_id, form, error, "delete")
+    slug = meeting.committee.slug
+    db.session.commit()
+    flash(_("The meeting has been deleted. A coordinator can restore it."), "success")
+    return redirect(url_for("meetings.list_meetings", slug=slug))
 
 
 # -- answers: RSVPs and the time poll ------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -20,6 +21,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 
 from committees.db import db
 from committees.models import GlobalRole, Organisation
+from portal.i18n import current_language
 
 # Zones offered on the profile; any other valid IANA zone already stored is kept in the list.
 COMMON_TIMEZONES = (
@@ -101,10 +103,11 @@ class PeopleFilterForm(Form):
 
     q = StringField(_l("Name or email"), validators=[Optional(), Length(max=100)])
     organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=False,
-                               validators=[Optional(), NumberRange(min=0)])
+                               validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])  # an id column
     role = SelectField(_l("Global role"), default="")
     active = SelectField(_l("Status"), default="", choices=[
-        SelectChoice("", _l("Any")), SelectChoice("yes", _l("Active")), SelectChoice("no", _l("Deactivated"))])
+        SelectChoice("", _l("Any")), SelectChoice("yes", lazy_pgettext("account", "Active")),
+        SelectChoice("no", _l("Deactivated"))])
     page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=100000)])
     per_page = IntegerField(_l("Per page"), validators=[Optional(), NumberRange(min=1)])
 
@@ -151,6 +154,9 @@ class NewPersonForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.organisation_id.choices = organisation_choices()
         self.language.choices = language_choices()
+        if not self.is_submitted():
+            # The invitation goes out in this language: start from the one the inviting coordinator uses.
+            self.language.data = current_language()
         self.global_role.choices = role_choices(may_set_role)
 
 

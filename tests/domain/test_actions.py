@@ -32,6 +32,14 @@ def test_owner_must_belong_to_the_committee(world):
     assert item.status == ActionStatus.OPEN and _mails("action_assigned") == 1
 
 
+def test_coordinators_may_own_items_of_any_committee_admins_may_not(world):
+    item = actions.create_action(world.cochair, world.committee, title="Ask the ministry",
+                                 owner_person_id=world.coordinator.id)
+    assert item.owner_person_id == world.coordinator.id
+    with pytest.raises(ValidationFailed):
+        actions.create_action(world.cochair, world.committee, title="X", owner_person_id=world.admin.id)
+
+
 ALLOWED = {("open", "in_progress"), ("blocked", "in_progress"), ("open", "blocked"), ("in_progress", "blocked"),
            ("open", "done"), ("in_progress", "done"), ("blocked", "done"), ("open", "cancelled"),
            ("in_progress", "cancelled"), ("blocked", "cancelled"), ("done", "open"), ("cancelled", "open")}
@@ -93,3 +101,19 @@ def test_reminders_are_sent_once_a_day(world):
     assert actions.send_action_reminders(monday + timedelta(days=1)) == 2  # Tuesday: no summary
     kinds = db.session.scalars(select(ActionReminder.kind).where(ActionReminder.sent_on == monday)).all()
     assert sorted(kinds)[:2] == ["due_soon", "overdue"]
+
+
+def test_an_action_set_directly_at_a_meeting_is_linked_to_it_and_must_be_the_committees(world):
+    from committees.services import meetings as meeting_svc
+
+    meeting = meeting_svc.create_meeting(world.cochair, world.committee, title="M", format="in_person",
+                                         venue="Hall")
+    item = actions.create_action(world.cochair, world.committee, meeting=meeting, title="Book a room",
+                                 owner_person_id=world.representative.id)
+    assert item.meeting_id == meeting.id and item.decision_id is None
+    other = meeting_svc.create_meeting(world.coordinator, world.other_committee, title="O", format="in_person",
+                                       venue="Hall")
+    with pytest.raises(ValidationFailed) as error:
+        actions.create_action(world.cochair, world.committee, meeting=other, title="X",
+                              owner_person_id=world.representative.id)
+    assert error.value.code == "wrong_committee"

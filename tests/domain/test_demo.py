@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from committees.db import db
@@ -16,7 +15,6 @@ from committees.models import (
     CommitteeRole,
     CommitteeRoleKind,
     GlobalRole,
-    Membership,
     MembershipStatus,
     Organisation,
     OrganisationType,
@@ -44,13 +42,6 @@ def count(model) -> int:
 def all_counts() -> dict[str, int]:
     return {table.name: db.session.scalar(select(func.count()).select_from(table))
             for table in db.metadata.sorted_tables}
-
-
-@pytest.fixture
-def demo(app):
-    summary = load_demo(password=PASSWORD)
-    db.session.commit()
-    return summary
 
 
 def test_demo_plan_is_deterministic():

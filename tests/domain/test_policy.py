@@ -56,6 +56,12 @@ def _primary_contact_org(w):
     return w.ngo
 
 
+def _second_admin(w):
+    from committees.models import GlobalRole
+
+    return f.make_person("second.admin@example.org", role=GlobalRole.ADMIN)
+
+
 def _inactive_org(w):
     w.ngo.active = False
     db.session.commit()
@@ -101,6 +107,36 @@ def _action(person: str | None, org: str | None):
         return item
 
     return make
+
+
+def _proposal(state: str, org: str = "ngo", committee: str = "committee", *, submitted: bool = True,
+              invite: str | None = None):
+    """A proposal of `org` in a state (submitted once unless told), optionally inviting `invite` to co-sponsor."""
+    def make(w):
+        from committees.db import utcnow
+        from committees.models import CosponsorStatus, Proposal, ProposalCosponsor, ProposalState
+
+        p = Proposal(committee=getattr(w, committee), organisation=getattr(w, org), title="Legal aid desk",
+                     state=ProposalState(state), submitted_at=utcnow() if submitted else None)
+        if invite:
+            p.cosponsors.append(ProposalCosponsor(organisation=getattr(w, invite), status=CosponsorStatus.INVITED))
+        db.session.add(p)
+        db.session.commit()
+        return p
+
+    return make
+
+
+def _deleted(make):
+    def deleted(w):
+        from committees.db import utcnow
+
+        obj = make(w)
+        obj.deleted_at = utcnow()
+        db.session.commit()
+        return obj
+
+    return deleted
 
 
 MEMBERS = {"observer", "representative", "secretary", "cochair"}
@@ -154,6 +190,13 @@ TABLE = [
     row("person.edit", "a coordinator's account", lambda w: w.coordinator, {"admin"}),
     row("person.set_role", "", lambda w: w.representative, {"admin"}),
     row("profile.edit", "", lambda w: None, SIGNED_IN),
+    row("person.export_data", "a member's", lambda w: w.representative, {"representative"} | COORDINATORS),
+    row("person.export_data", "a coordinator's", lambda w: w.coordinator, COORDINATORS),
+    row("person.export_data", "an admin's", lambda w: w.admin, {"admin"}),
+    row("person.anonymise", "a member", lambda w: w.representative, COORDINATORS),
+    row("person.anonymise", "a coordinator", lambda w: w.coordinator, {"admin"}),
+    row("person.anonymise", "the only admin (oneself for the admin)", lambda w: w.admin, set()),
+    row("person.anonymise", "a second admin", _second_admin, {"admin"}),
     # meetings, agendas, documents
     row("meeting.list", "public committee", lambda w: w.committee, EVERYONE),
     row("meeting.list", "private committee", lambda w: w.other_committee, SIGNED_IN),
@@ -165,16 +208,24 @@ TABLE = [
     row("meeting.manage", "own committee's meeting", _meeting("scheduled"), {"cochair"} | COORDINATORS),
     row("meeting.manage", "another committee's meeting", _meeting("scheduled", "other_committee"), COORDINATORS),
     row("meeting.record", "own committee's meeting", _meeting("held"), RECORDERS),
+    row("meeting.delete", "draft", _meeting("draft"), {"cochair"} | COORDINATORS),
+    row("meeting.delete", "cancelled", _meeting("cancelled"), {"cochair"} | COORDINATORS),
+    row("meeting.delete", "scheduled (cancel it first)", _meeting("scheduled"), set()),
+    row("meeting.delete", "held (a record)", _meeting("held"), set()),
+    row("meeting.delete", "another committee's draft", _meeting("draft", "other_committee"), COORDINATORS),
     row("meeting.respond", "own committee's meeting", _meeting("scheduled"), MEMBERS),
     row("meeting.view_responses", "own committee's meeting", _meeting("scheduled"), MEMBERS | COORDINATORS),
     row("agenda.edit", "own committee's meeting", _meeting("scheduled"), RECORDERS),
     row("agenda.suggest", "scheduled meeting", _meeting("scheduled"), {"representative", "secretary", "cochair"}),
     row("agenda.suggest", "held meeting", _meeting("held"), set()),
     # minutes, action items, dashboard
-    row("minutes.view", "draft, public committee", _minutes("draft"), MEMBERS | COORDINATORS),
+    row("minutes.view", "draft, public committee", _minutes("draft"), RECORDERS),
+    row("minutes.view", "circulated, public committee", _minutes("circulated"), MEMBERS | COORDINATORS),
     row("minutes.view", "published, public committee", _minutes("published"), EVERYONE),
     row("minutes.view", "published, private committee", _minutes("published", "other_committee"),
         {"coordinator", "admin"}),
+    row("minutes.view_history", "published, public committee", _minutes("published"), MEMBERS | COORDINATORS),
+    row("minutes.view_history", "draft, public committee", _minutes("draft"), RECORDERS),
     row("minutes.edit", "own committee", _minutes("draft"), RECORDERS),
     row("minutes.approve", "own committee", _minutes("circulated"), {"cochair"} | COORDINATORS),
     row("minutes.comment", "circulated", _minutes("circulated"), MEMBERS),
@@ -191,10 +242,60 @@ TABLE = [
     row("document.upload", "own committee's meeting", _meeting("scheduled"), RECORDERS),
     row("document.download", "draft meeting", _meeting("draft"), RECORDERS),
     row("document.download", "scheduled, public committee", _meeting("scheduled"), EVERYONE),
+    # proposals (by the NGO unless told; the municipal body has no representative among the roles)
+    row("proposal.create", "own committee", lambda w: w.committee, {"representative"}),
+    row("proposal.create", "another committee", lambda w: w.other_committee, set()),
+    row("proposal.view", "draft: the author organisation only", _proposal("draft", submitted=False),
+        {"representative", "cochair"}),
+    row("proposal.view", "draft of the municipal body inviting the NGO",
+        _proposal("draft", "municipal", submitted=False, invite="ngo"), {"secretary", "representative", "cochair"}),
+    row("proposal.view", "withdrawn before submission", _proposal("withdrawn", submitted=False),
+        {"representative", "cochair"}),
+    row("proposal.view", "under review, public committee", _proposal("under_review"), MEMBERS | COORDINATORS),
+    row("proposal.view", "forwarded, public committee", _proposal("forwarded"), EVERYONE),
+    row("proposal.view", "forwarded, private committee", _proposal("forwarded", "outsider_org", "other_committee"),
+        {"observer", "non_member"} | COORDINATORS),
+    row("proposal.edit", "draft", _proposal("draft", submitted=False), {"representative"}),
+    row("proposal.delete", "draft never submitted", _proposal("draft", submitted=False),
+        {"representative"} | COORDINATORS),
+    row("proposal.delete", "returned after submission", _proposal("returned"), COORDINATORS),
+    row("proposal.delete", "forwarded", _proposal("forwarded"), COORDINATORS),
+    row("proposal.view", "deleted", _deleted(_proposal("submitted")), COORDINATORS),
+    row("meeting.view", "deleted", _deleted(_meeting("scheduled")), COORDINATORS),
+    row("trash.restore", "", lambda w: None, COORDINATORS),
+    row("proposal.edit", "returned", _proposal("returned"), {"representative"}),
+    row("proposal.edit", "on the agenda", _proposal("on_agenda"), set()),
+    row("proposal.author", "the NGO's", _proposal("submitted"), {"representative"}),
+    row("proposal.author", "the municipal body's", _proposal("submitted", "municipal"), set()),
+    row("proposal.review", "submitted", _proposal("submitted"), {"cochair"} | COORDINATORS),
+    row("proposal.review", "draft", _proposal("draft", submitted=False), set()),
+    row("proposal.review", "another committee's", _proposal("submitted", "outsider_org", "other_committee"),
+        COORDINATORS),
+    row("proposal.forward", "endorsed", _proposal("endorsed"), COORDINATORS),
+    row("proposal.forward", "draft", _proposal("draft", submitted=False), set()),
+    row("proposal.cosponsor", "the NGO invited", _proposal("draft", "municipal", submitted=False, invite="ngo"),
+        {"representative"}),
+    row("proposal.cosponsor", "the municipal body invited", _proposal("draft", invite="municipal"), set()),
+    row("proposal.cosponsor", "declined by the committee", _proposal("declined", "municipal", invite="ngo"), set()),
+    row("proposal.support", "the municipal body's, submitted", _proposal("submitted", "municipal"),
+        {"representative"}),
+    row("proposal.support", "the NGO's own", _proposal("submitted"), set()),
+    row("proposal.support", "the municipal body's, endorsed", _proposal("endorsed", "municipal"), set()),
+    row("proposal.comment", "submitted", _proposal("submitted"), {"representative", "secretary", "cochair"}
+        | COORDINATORS),
+    row("proposal.comment", "draft", _proposal("draft", submitted=False), set()),
+    row("proposal.comment", "withdrawn", _proposal("withdrawn"), set()),
+    row("proposal.view_comments", "draft", _proposal("draft", submitted=False), {"representative", "cochair"}),
+    row("proposal.view_comments", "under review", _proposal("under_review"), MEMBERS | COORDINATORS),
+    row("proposal.view_comments", "forwarded, public committee", _proposal("forwarded"), MEMBERS | COORDINATORS),
+    row("proposal.moderate", "submitted", _proposal("submitted"), {"cochair"} | COORDINATORS),
+    row("proposal.report", "all committees", lambda w: None, {"cochair"} | COORDINATORS),
+    row("proposal.report", "another committee", lambda w: w.other_committee, COORDINATORS),
     # administration
     row("audit.view", "", lambda w: None, COORDINATORS),
     row("outbox.view", "", lambda w: None, COORDINATORS),
     row("import.run", "", lambda w: None, COORDINATORS),
+    row("retention.manage", "", lambda w: None, COORDINATORS),
 ]
 
 

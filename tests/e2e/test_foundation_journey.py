@@ -1,15 +1,17 @@
 """From sign-in to the roster, in a real browser, on a desktop and on a 375 px phone."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests import factories as f
 from tests.e2e.conftest import shot, sign_in
 
 
 def test_representative_signs_in_and_sees_their_committee(live_server, page, world):
     sign_in(page, live_server, world.representative.email, f.PASSWORD)
-    assert "Rita Rep" in page.content()
+    expect(page.locator("body")).to_contain_text("Rita Rep")
     page.click("text=Access and Legal Rights")
-    assert page.locator("h1").inner_text() == "Access and Legal Rights"
+    expect(page.locator("h1")).to_have_text("Access and Legal Rights")
     shot(page, "committee-desktop")
 
 

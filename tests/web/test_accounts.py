@@ -57,9 +57,21 @@ def argon2_parameters(stored: str) -> dict[str, int]:
     return dict(zip(("m", "t", "p"), map(int, match.groups())))
 
 
+@pytest.fixture
+def production_hashing(app):
+    """Hash at the production parameters (the testing config uses the cheapest argon2id to keep the suite fast)."""
+    from config import ProductionConfig
+
+    passwords.configure(ProductionConfig.ARGON2_TIME_COST, ProductionConfig.ARGON2_MEMORY_KIB,
+                        ProductionConfig.ARGON2_PARALLELISM)
+    yield
+    passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"],
+                        app.config["ARGON2_PARALLELISM"])
+
+
 # -- invitations -------------------------------------------------------------------------------
 
-def test_invitation_link_sets_the_password_once(app, client, login_as, world):
+def test_invitation_link_sets_the_password_once(app, client, login_as, world, production_hashing):
     person, url = invite(login_as, world)
     assert person.password_hash is None
     assert client.get(url).status_code == 200
@@ -264,7 +276,7 @@ def test_reset_requests_are_throttled_per_address(app, monkeypatch, world):
 
 # -- hashing -----------------------------------------------------------------------------------
 
-def test_hashes_meet_the_asvs_parameters():
+def test_hashes_meet_the_asvs_parameters(production_hashing):
     params = argon2_parameters(passwords.hash_password(NEW_PASSWORD))
     assert params["m"] >= 19456 and params["t"] >= 2 and params["p"] >= 1
 
@@ -291,7 +303,7 @@ def test_login_does_not_rehash_current_hashes(app, world):
 
 # -- the CLI -----------------------------------------------------------------------------------
 
-def test_cli_creates_a_coordinator_with_a_password_from_stdin(app):
+def test_cli_creates_a_coordinator_with_a_password_from_stdin(app, production_hashing):
     result = app.test_cli_runner().invoke(
         args=["users", "create", "Boss@Example.org", "--name", "Bea Boss", "--role", "coordinator",
               "--password-stdin"],

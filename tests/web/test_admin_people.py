@@ -356,3 +356,10 @@ def test_role_change_needs_csrf(login_as, world):
                                           data={"global_role": "admin"})
     assert response.status_code == 400
     assert reload(world.representative.id).global_role == GlobalRole.NONE
+
+
+def test_new_person_form_starts_in_the_inviting_coordinators_language(login_as, world):
+    world.coordinator.language = "el"
+    db.session.commit()
+    page = login_as(world.coordinator).get("/admin/people/new").get_data(as_text=True)
+    assert re.search(r'<option selected value="el">|<option value="el" selected>', page), "Greek not preselected"

@@ -1,4 +1,5 @@
-"""Agenda on the meeting page: items, planned times, editing with versions, moving, suggestions, publishing, copying, pack."""
+"""Agenda on the meeting page: items, planned times, editing with versions, moving, suggestions, publishing,
+copying, pack."""
 from __future__ import annotations
 
 import pytest
@@ -262,7 +263,8 @@ def test_closed_meeting_agenda_cannot_change(world, login_as):
     meeting = make_meeting(world, "held")
     client = login_as(world.cochair)
     assert "Add an item" not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    response = client.post_form(f"/meetings/{meeting.id}/agenda/items", {"add-title": "Late", "add-minutes_allotted": "5"})
+    response = client.post_form(f"/meetings/{meeting.id}/agenda/items",
+                                {"add-title": "Late", "add-minutes_allotted": "5"})
     assert response.status_code == 409
     assert "can no longer be changed" in response.get_data(as_text=True)
 
@@ -308,3 +310,41 @@ def test_meeting_page_queries_do_not_grow_with_items(world, login_as, app):
     for n in range(5):
         item_of(meeting, f"Item {n}", presenter_id=world.secretary.id, presenter_organisation_id=world.municipal.id)
     assert count() <= few
+
+
+# Issue 9: the most statements the meeting page sends, whatever the agenda's length. Readers: the meeting with its
+# committee, poll slots and minutes; the session (with the person's roles); the invitations with their people and
+# organisations; the member organisations (who is coming); the agenda items with presenters and suggesters; the
+# documents; the suggestion form's people and organisations (one UNION); the proposals the reader may see.
+# Editors: the copy form's earlier meetings too.
+MEETING_PAGE_STATEMENTS = {"representative": 8, "observer": 8, "cochair": 9, "coordinator": 9}
+
+
+@pytest.mark.parametrize("role", sorted(MEETING_PAGE_STATEMENTS))
+def test_meeting_page_statements_stay_few_and_do_not_grow(role, world, login_as, app):
+    from committees.services import documents
+    from tests.queries import count_queries
+    from tests.web.test_documents import PDF
+
+    meeting = make_meeting(world, "scheduled")
+    client = login_as(world.person(role))
+
+    def count() -> int:
+        client.get(f"/meetings/{meeting.id}")  # the first request after signing in may store the session's activity
+        with app.app_context(), count_queries() as statements:
+            assert client.get(f"/meetings/{meeting.id}").status_code == 200
+        return len(statements)
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            item = item_of(meeting, f"Item {meeting.id}-{i}", presenter_id=world.representative.id,
+                           presenter_organisation_id=world.ngo.id)
+            agendas.suggest_item(world.representative, meeting, title=f"Suggestion {i}", minutes_allotted=5)
+            documents.upload_document(world.cochair, meeting, f"notes-{i}.pdf", PDF, max_bytes=10**6, item=item)
+        db.session.commit()
+
+    grow(1)
+    few = count()
+    grow(5)
+    assert count() == few
+    assert few <= MEETING_PAGE_STATEMENTS[role], few

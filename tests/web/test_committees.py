@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from committees.db import db
-from committees.models import AuditEntry, Committee, CommitteeRoleKind, Membership, MembershipStatus
+from committees.models import AuditEntry, Committee, CommitteeRoleKind, Membership, MembershipStatus, OrganisationType
 from tests import factories as f
 from tests.conftest import ROLES
 
@@ -296,3 +296,58 @@ def test_join_without_csrf_is_refused(world, login_as):
     response = login_as(world.non_member).post("/committees/access-legal/join", data={"note": "x"})
     assert response.status_code == 400
     assert audit("membership.request") == []
+
+
+def test_committee_page_links_to_minutes_actions_and_the_dashboard_by_role(client, world, login_as):
+    public = client.get("/committees/access-legal").get_data(as_text=True)
+    assert "/committees/access-legal/minutes/compiled" in public
+    assert "/committees/access-legal/actions" not in public and 'href="/dashboard"' not in public
+    rep = login_as(world.representative).get("/committees/access-legal").get_data(as_text=True)
+    assert "/committees/access-legal/actions" in rep and 'href="/dashboard"' not in rep
+    outsider = login_as(world.non_member).get("/committees/access-legal").get_data(as_text=True)
+    assert "/committees/access-legal/actions" not in outsider
+    for person in (world.cochair, world.coordinator):
+        assert 'href="/dashboard"' in login_as(person).get("/committees/access-legal").get_data(as_text=True)
+
+
+# -- statements per page (issue 9) ---------------------------------------------------------------
+
+def _grow_committees(world, n: int) -> None:
+    """More committees with co-chairs (municipal and NGO) and members, more members and secretaries here."""
+    for _ in range(n):
+        other = f.make_committee(public=True)
+        for kind in (OrganisationType.MUNICIPAL, OrganisationType.NGO):
+            org = f.make_org(type=kind)
+            f.make_membership(other, org)
+            f.give_role(f.make_person(org=org), other, CommitteeRoleKind.COCHAIR)
+        org = f.make_org()
+        f.make_membership(world.committee, org)
+        f.make_membership(world.committee, f.make_org(), status=MembershipStatus.REQUESTED)
+        f.give_role(f.make_person(org=org), world.committee, CommitteeRoleKind.REPRESENTATIVE, primary=True)
+        f.give_role(f.make_person(org=org), world.committee, CommitteeRoleKind.SECRETARY)
+    db.session.commit()
+
+
+# The most statements each page may send (the session, with the person and their roles, is one of them).
+PAGE_STATEMENTS = {"/": 5, "/committees": 4, "/committees/access-legal": 6}
+
+
+@pytest.mark.parametrize("role", ["public", "non_member", "representative", "cochair", "coordinator"])
+def test_committee_pages_statements_stay_few_and_do_not_grow(app, client, world, login_as, role):
+    from tests.queries import count_queries
+
+    c = client_for(role, world, client, login_as)
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for url in PAGE_STATEMENTS:
+            c.get(url)  # the first request after signing in may store the session's activity
+            with app.app_context(), count_queries() as statements:
+                assert c.get(url).status_code == 200
+            found[url] = len(statements)
+        return found
+
+    small = counts()
+    _grow_committees(world, 6)
+    assert counts() == small
+    assert all(small[url] <= most for url, most in PAGE_STATEMENTS.items()), small

@@ -26,7 +26,8 @@ def test_production_starts_with_safe_settings():
     assert app.config["WTF_CSRF_ENABLED"] is True
 
 
-@pytest.mark.parametrize("key", [None, "", "short", "x" * 64, "ab" * 40, TestingConfig.SECRET_KEY, 12345678901234567890])
+@pytest.mark.parametrize("key", [None, "", "short", "x" * 64, "ab" * 40, TestingConfig.SECRET_KEY,
+                                 12345678901234567890])
 def test_production_refuses_missing_short_or_default_secret_key(key):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         production(SECRET_KEY=key)
@@ -102,3 +103,54 @@ def test_explicit_engine_options_are_kept():
 def test_testing_app_is_not_production(app):
     assert app.config["ENV_NAME"] == "testing"
     assert "Strict-Transport-Security" not in app.test_client().get("/healthz").headers
+
+
+# -- two-step sign-in: who must use it --------------------------------------------------------------------------
+
+def test_production_requires_two_step_sign_in_for_coordinators_and_admins_by_default():
+    assert production().config["TWO_FACTOR_REQUIRED_ROLES"] == ("coordinator", "admin")
+
+
+def test_testing_and_development_require_it_of_nobody_by_default(app):
+    from portal import create_app
+
+    assert app.config["TWO_FACTOR_REQUIRED_ROLES"] == ()
+    assert create_app("development", SECRET_KEY=GOOD_KEY).config["TWO_FACTOR_REQUIRED_ROLES"] == ()
+
+
+@pytest.mark.parametrize("value, roles", [
+    ("coordinator,admin", ("coordinator", "admin")),
+    (" Admin , coordinator ,admin", ("admin", "coordinator")),
+    ("member,coordinator,admin", ("none", "coordinator", "admin")),
+    ("", ()),
+    ((), ()),
+    (["admin"], ("admin",)),
+])
+def test_two_factor_roles_are_read_as_names(value, roles):
+    assert production(TWO_FACTOR_REQUIRED_ROLES=value).config["TWO_FACTOR_REQUIRED_ROLES"] == roles
+
+
+@pytest.mark.parametrize("value", ["coordinator,admn", "administrator", "none", "cochair", ["admin", "root"]])
+def test_an_unknown_two_factor_role_name_is_refused(value):
+    from portal import create_app
+
+    with pytest.raises(RuntimeError, match="TWO_FACTOR_REQUIRED_ROLES"):
+        production(TWO_FACTOR_REQUIRED_ROLES=value)
+    with pytest.raises(RuntimeError, match="TWO_FACTOR_REQUIRED_ROLES"):
+        create_app("testing", TWO_FACTOR_REQUIRED_ROLES=value)
+
+
+def test_two_factor_role_names_cover_every_global_role():
+    from committees.models import GlobalRole
+    from config import TWO_FACTOR_ROLE_NAMES
+
+    assert set(TWO_FACTOR_ROLE_NAMES.values()) == {role.value for role in GlobalRole}
+
+
+def test_two_factor_roles_come_from_the_environment(monkeypatch):
+    from config import _two_factor_roles
+
+    monkeypatch.setenv("TWO_FACTOR_REQUIRED_ROLES", "admin")
+    assert _two_factor_roles(("coordinator", "admin")) == "admin"
+    monkeypatch.delenv("TWO_FACTOR_REQUIRED_ROLES")
+    assert _two_factor_roles(("coordinator", "admin")) == ("coordinator", "admin")

@@ -6,12 +6,13 @@ import io
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from committees.db import db
 from committees.models import AuditEntry, CommitteeRole, CommitteeRoleKind, Membership, MembershipStatus
 from tests import factories as f
 from tests.conftest import ROLES
+from tests.queries import count_queries
 
 ROSTER = "/committees/access-legal/roster"
 BASE = "/committees/access-legal"
@@ -107,7 +108,7 @@ def test_roster_paginates(world, login_as):
 
 
 def _grow(world, n: int) -> None:
-    for i in range(n):
+    for _ in range(n):
         org = f.make_org()
         f.make_membership(world.committee, org)
         f.give_role(f.make_person(org=org), world.committee, CommitteeRoleKind.REPRESENTATIVE, primary=True)
@@ -116,22 +117,18 @@ def _grow(world, n: int) -> None:
 
 
 def _count_queries(app, c, url: str) -> int:
-    statements = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with app.app_context(), count_queries() as statements:
         assert c.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     return len(statements)
 
 
-@pytest.mark.parametrize("role", ["coordinator", "cochair", "non_member"])
+# Issue 9: the most statements the roster may send. Readers: the committee, the session (with the person's roles),
+# the count and page of members, the roles with their people, those people's roles (for their contact details),
+# the attendance rates; managers add the requests to join and the management forms' choices (two statements).
+ROSTER_STATEMENTS = {"coordinator": 10, "cochair": 10, "representative": 7, "non_member": 7}
+
+
+@pytest.mark.parametrize("role", ["coordinator", "cochair", "representative", "non_member"])
 def test_roster_query_count_does_not_grow_with_members(app, world, login_as, role):
     c = login_as(world.person(role))
     c.get(ROSTER)  # warm up
@@ -139,6 +136,38 @@ def test_roster_query_count_does_not_grow_with_members(app, world, login_as, rol
     _grow(world, 8)
     big = _count_queries(app, c, ROSTER)
     assert big == small, (small, big)
+    assert small <= ROSTER_STATEMENTS[role], small
+
+
+def test_roster_choices_are_the_separate_reads_in_two_statements(app, world):
+    """The management forms' choices (queries.roster_choices) are what organisations_joinable, active_memberships,
+    representative_candidates and active_people give, in the same order."""
+    from committees import queries
+
+    _grow(world, 3)
+    retired = f.make_org("Retired member", active=False)  # an inactive organisation that is still an active member
+    f.make_membership(world.committee, retired)
+    f.make_person(org=retired)
+    f.make_org("Inactive outsider", active=False)
+    gone = f.make_person(org=world.ngo)
+    gone.active = False
+    db.session.commit()
+    committee = db.session.get(type(world.committee), world.committee.id)
+    with count_queries() as statements:
+        choices = queries.roster_choices(committee)
+    assert len(statements) == 2
+
+    def ids(rows):
+        return [row.id for row in rows]
+
+    assert ids(choices.joinable) == ids(queries.organisations_joinable(committee))
+    assert ids(choices.memberships) == ids(queries.active_memberships(committee))
+    assert ids(choices.candidates) == ids(queries.representative_candidates(committee))
+    assert ids(choices.people) == ids(queries.active_people())
+    assert retired.id in [m.organisation_id for m in choices.memberships]
+    assert retired.id not in ids(choices.joinable)
+    assert gone.id not in ids(choices.candidates) + ids(choices.people)
+    assert len(choices.candidates) >= 6 and len(choices.joinable) >= 2
 
 
 def test_csv_query_count_does_not_grow_with_members(app, world, login_as):
@@ -317,17 +346,22 @@ def _post_routes(world):
 
 
 def _changes() -> int:
+    """Audit entries of changes (sign-ins and refusals are recorded too, but change nothing)."""
     db.session.expire_all()
-    return len(db.session.scalars(select(AuditEntry).where(AuditEntry.action != "auth.login")).all())
+    return len(db.session.scalars(select(AuditEntry).where(AuditEntry.action.not_in(
+        ("auth.login", "access.refused")))).all())
 
 
 @pytest.mark.parametrize("role", ["non_member", "observer", "representative", "secretary"])
 def test_management_routes_refused_to_non_managers(world, login_as, role):
     c = login_as(world.person(role))
     before = _changes()
-    for url, data in _post_routes(world):
+    routes = _post_routes(world)
+    for url, data in routes:
         assert c.post_form(url, data).status_code == 403, url
     assert _changes() == before
+    refused = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "access.refused")).all()
+    assert len(refused) == len(routes) and {e.actor_id for e in refused} == {world.person(role).id}
 
 
 def test_management_routes_send_the_public_to_sign_in(client, world):

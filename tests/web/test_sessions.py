@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from committees.db import db, utcnow
@@ -191,3 +190,19 @@ def test_forged_user_id_in_a_signed_session_is_anonymous(app, world):
         sess["_user_id"] = str(world.admin.id)
         sess["_fresh"] = True
     assert not signed_in(client)
+
+
+def test_a_signed_in_page_costs_one_statement_for_the_session_person_and_roles(app, login_as, world):
+    """Issue 9: the session, its person, their organisation and committee roles come in one statement, so the
+    navigation's policy questions (dashboard, accounts) and a page's role checks add none. A page that asks the
+    database nothing else (a 404, rendered with the full layout) costs exactly that one."""
+    from tests.queries import count_queries
+
+    for person in (world.cochair, world.representative, world.coordinator):
+        client = login_as(person)
+        client.get("/profile")  # the first request after signing in may store the session's activity
+        with app.app_context(), count_queries() as statements:
+            response = client.get("/no-such-page")
+        assert response.status_code == 404
+        assert len(statements) == 1, statements
+        assert "login_session" in statements[0] and "committee_role" in statements[0]

@@ -90,7 +90,8 @@ def const(url: str) -> Callable[[Any], str]:
     return lambda world: url
 
 
-BLUEPRINT_MODULES = ("main", "auth", "static", "bodies", "people", "admin", "meetings", "agendas", "notifications")
+BLUEPRINT_MODULES = ("main", "auth", "static", "bodies", "people", "admin", "meetings", "agendas", "notifications",
+                     "minutes", "decisions", "actions", "dashboard", "proposals", "proposal_lists", "search", "api")
 
 
 def collect() -> list[Expect]:

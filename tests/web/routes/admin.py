@@ -10,6 +10,9 @@ Expected per role (COORDINATORS = coordinator and admin):
        /admin/import, /admin/import/confirm       COORDINATORS allowed; others 403; public LOGIN
   POST /admin/people/<member>/role                admin allowed; others 403; public LOGIN
   GET  /admin/outbox/<id>                         COORDINATORS 200 (SHOW_OUTBOX on in testing); unknown id 404
+  GET  /admin/retention                           COORDINATORS 200; others 403; public LOGIN
+  POST /admin/retention, /admin/retention/purge   COORDINATORS allowed; others 403; public LOGIN
+  GET  /admin/trash; POST /admin/trash/<kind>/<id>/restore   COORDINATORS; others 403; public LOGIN
 """
 from datetime import timedelta
 
@@ -23,6 +26,34 @@ from tests.web.routes import ALLOWED, COORDINATORS, const, get, only, post
 
 def member(path: str = ""):
     return lambda w: f"/admin/people/{w.alternate.id}{path}"
+
+
+def deleted(kind: str):
+    """The restore URL of a deleted meeting, proposal or document."""
+    def make(w):
+        from committees.db import utcnow
+        from tests.web.routes.meetings import _cached, _new
+        from tests.web.routes.proposals import _with_document, make_proposal
+
+        if kind == "meetings":
+            obj = _cached(w, "_deleted_meeting", _new)
+        elif kind == "proposals":
+            obj = _cached(w, "_deleted_proposal", lambda w: make_proposal(w, "submitted"))
+        else:
+            proposal = _cached(w, "_deleted_doc_proposal", lambda w: make_proposal(w, "draft"))
+            _with_document(w, proposal)
+            obj = proposal_documents(proposal)[0]
+        obj.deleted_at = utcnow()
+        db.session.commit()
+        return f"/admin/trash/{kind}/{obj.id}/restore"
+
+    return make
+
+
+def proposal_documents(proposal):
+    from committees.services import proposals as proposal_svc
+
+    return proposal_svc.proposal_documents(proposal)
 
 
 def outbox_message(world) -> str:
@@ -55,4 +86,12 @@ EXPECTATIONS = [
     post("admin.confirm_import", const("/admin/import/confirm"), only(COORDINATORS, ALLOWED)),
     get("admin.import_template", const("/admin/import/template/organisations.csv"), only(COORDINATORS)),
     get("admin.import_template", const("/admin/import/template/people.csv"), only(COORDINATORS), label="people"),
+    get("admin.retention", const("/admin/retention"), only(COORDINATORS)),
+    get("admin.show_trash", const("/admin/trash"), only(COORDINATORS)),
+    post("admin.restore_deleted", deleted("meetings"), only(COORDINATORS, ALLOWED), label="meeting"),
+    post("admin.restore_deleted", deleted("proposals"), only(COORDINATORS, ALLOWED), label="proposal"),
+    post("admin.restore_deleted", deleted("documents"), only(COORDINATORS, ALLOWED), label="document"),
+    post("admin.retention", const("/admin/retention"), only(COORDINATORS, ALLOWED), data=lambda w: {"years": "7"}),
+    post("admin.purge_retention", const("/admin/retention/purge"), only(COORDINATORS, ALLOWED),
+         data=lambda w: {"confirm": "y"}),
 ]

@@ -7,13 +7,14 @@ Expected per role:
   GET/POST /password/forgot   everyone 200
   GET/POST /invitation/<t>    unknown token 404 for everyone; valid token 200 for everyone
   GET/POST /password/reset/<t> same as invitations
+  GET/POST /login/verify      public without a half-finished sign-in LOGIN; signed in 302 (away, not to /login)
 """
 from datetime import timedelta
 
 from committees.db import db
 from committees.models import TokenPurpose
 from committees.services import people
-from tests.web.routes import const, everyone, get, post, signed_in
+from tests.web.routes import LOGIN, const, everyone, get, post, signed_in
 
 
 def _token(purpose: TokenPurpose):
@@ -42,4 +43,6 @@ EXPECTATIONS = [
     get("auth.reset_password", _token(TokenPurpose.RESET), everyone(200), label="valid token"),
     post("auth.reset_password", const(f"/password/reset/{BOGUS}"), everyone(404), label="unknown token"),
     post("auth.reset_password", _token(TokenPurpose.RESET), everyone(200), label="valid token, no data"),
+    get("auth.verify_two_factor", const("/login/verify"), signed_in(302, public=LOGIN)),
+    post("auth.verify_two_factor", const("/login/verify"), signed_in(302, public=LOGIN)),
 ]

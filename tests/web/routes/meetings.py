@@ -110,6 +110,10 @@ EXPECTATIONS = [
     get("meetings.edit_meeting", meeting("scheduled", "/edit"), only(EDITORS)),
     post("meetings.edit_meeting", meeting("scheduled", "/edit"), only(EDITORS, ALLOWED)),
     post("meetings.take_step", meeting("scheduled", "/steps/cancel"), only(EDITORS, ALLOWED), label="cancel"),
+    # deleting: a meeting that never took place (a draft) by its editors; a scheduled one is cancelled first
+    post("meetings.delete_meeting", meeting("draft", "/delete"), {**only(EDITORS, ALLOWED, others=404),
+                                                                  "secretary": 403}, label="draft"),
+    post("meetings.delete_meeting", meeting("scheduled", "/delete"), only(()), label="scheduled"),
     post("meetings.take_step", meeting("past", "/steps/mark_held"), only(RECORDERS, ALLOWED), label="mark_held"),
     post("meetings.rsvp_meeting", meeting("scheduled", "/rsvp"), only(MEMBERS, ALLOWED),
          data=lambda w: {"response": "attending"}),
