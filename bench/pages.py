@@ -75,13 +75,18 @@ def specs(app: Flask) -> tuple[list[PageSpec], list[dict]]:
         PageSpec("committees list", "list", "rep", "bodies.list_committees"),
         PageSpec("committee page", "detail", "rep", "bodies.show_committee", slug),
         PageSpec("roster", "list", "rep", "bodies.show_roster", slug),
+        PageSpec("roster (co-chair: management forms)", "list", "cochair", "bodies.show_roster", slug),
         PageSpec("organisation directory", "list", "rep", "bodies.list_organisations"),
         PageSpec("organisation page", "detail", "rep", "bodies.show_organisation",
                  lambda f: {"org_id": f.organisation_id}),
         PageSpec("meetings list", "list", "rep", "meetings.list_meetings", slug),
         PageSpec("meeting page (20-item agenda)", "detail", "rep", "meetings.show_meeting",
                  lambda f: {"meeting_id": f.meeting_id}),
+        PageSpec("meeting page (co-chair: agenda forms)", "detail", "cochair", "meetings.show_meeting",
+                 lambda f: {"meeting_id": f.meeting_id}),
         PageSpec("minutes page", "detail", "rep", "minutes.show_minutes",
+                 lambda f: {"meeting_id": f.minutes_meeting_id}),
+        PageSpec("minutes page (co-chair)", "detail", "cochair", "minutes.show_minutes",
                  lambda f: {"meeting_id": f.minutes_meeting_id}),
         PageSpec("decisions register", "list", "rep", "minutes.committee_decisions", slug),
         PageSpec("proposal list (filtered)", "list", "rep", "proposals.list_proposals",
@@ -89,6 +94,8 @@ def specs(app: Flask) -> tuple[list[PageSpec], list[dict]]:
         PageSpec("committee proposals (filtered)", "list", "rep", "proposals.committee_proposals", slug,
                  query={"state": "adopted"}),
         PageSpec("proposal page with timeline", "detail", "rep", "proposals.show_proposal",
+                 lambda f: {"proposal_id": f.proposal_id}),
+        PageSpec("proposal page (co-chair: workflow steps)", "detail", "cochair", "proposals.show_proposal",
                  lambda f: {"proposal_id": f.proposal_id}),
         PageSpec("coordinators' dashboard", "dashboard", "coordinator", "actions.dashboard"),
         PageSpec("action item list (committee)", "list", "rep", "actions.committee_actions", slug),
@@ -98,7 +105,7 @@ def specs(app: Flask) -> tuple[list[PageSpec], list[dict]]:
                  lambda f: {"token": f.feed_token}),
     ]
     search = _search_endpoint(app)
-    wanted.insert(14, PageSpec("search results", "search", "rep", search or "search.<none>",
+    wanted.insert(18, PageSpec("search results", "search", "rep", search or "search.<none>",
                                query={"q": SEARCH_WORDS}))
     for endpoint, rule in _api_endpoints(app):
         wanted.append(PageSpec(f"API {rule}", "api", "coordinator", endpoint,

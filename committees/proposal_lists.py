@@ -83,6 +83,14 @@ def visible_proposals(user: Any) -> ColumnElement[bool]:
     return and_(Proposal.deleted_at.is_(None), or_(*clauses))
 
 
+def proposal_visible(user: Any, proposal_id: Any) -> ColumnElement[bool]:
+    """Whether `user` may see the proposal whose id is the column `proposal_id` (false when it is null): loaded
+    next to agenda items and decisions (their `proposal_visible` query expression), so the links to their
+    proposals cost no statement of their own."""
+    return (select(Proposal.id).join(Committee, Committee.id == Proposal.committee_id)
+            .where(Proposal.id == proposal_id, visible_proposals(user)).exists())
+
+
 def _visible(user: Any):
     return select(Proposal).join(Committee, Committee.id == Proposal.committee_id).where(visible_proposals(user))
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from committees.db import db
 from committees.models import (
@@ -155,6 +156,7 @@ class RosterRow:
     primary: list[CommitteeRole] = field(default_factory=list)
     alternates: list[CommitteeRole] = field(default_factory=list)
     requested_by: Person | None = None
+    attendance: AttendanceRate | None = None  # active members, when asked for (get_roster with_attendance)
 
     @property
     def representatives(self) -> list[CommitteeRole]:
@@ -173,36 +175,57 @@ class Roster:
 
 
 def get_roster(committee: Committee, *, view: str = "current", page: int = 1, per_page: int | None = 50,
-               with_requests: bool = False) -> Roster:
+               with_requests: bool = False, with_attendance: bool = False) -> Roster:
     """One page of member organisations (by `view`) with their representatives, plus co-chairs,
-    secretaries, observers and (optionally) pending requests: a constant number of queries.
+    secretaries, observers and (optionally) pending requests and each active member's attendance rate
+    (`RosterRow.attendance`, as attendance_rates): a constant number of queries. The page's statement also
+    counts every member of the view (a window function), and brings the attendance figures.
 
     People come with their organisation and committee roles loaded, so `person.view_contact`
     can be asked of each without further queries.
     """
     statuses = ROSTER_VIEWS[view]
-    base = select(Membership).join(Membership.organisation).where(
-        Membership.committee_id == committee.id, Membership.status.in_(statuses))
-    stmt = base.options(contains_eager(Membership.organisation)).order_by(Organisation.name, Membership.id)
+    where = (Membership.committee_id == committee.id, Membership.status.in_(statuses))
+    stmt = (select(Membership).join(Membership.organisation).where(*where)
+            .options(contains_eager(Membership.organisation)).order_by(Organisation.name, Membership.id))
     if per_page is not None:
-        total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        stmt = stmt.add_columns(func.count().over().label("total"))
         stmt = stmt.limit(per_page).offset((max(page, 1) - 1) * per_page)
-    memberships = list(db.session.scalars(stmt))
+    if with_attendance:
+        attended, meetings = _attendance_figures(committee)
+        stmt = (stmt.add_columns(func.coalesce(attended.c.meetings, 0), meetings)
+                .outerjoin(attended, attended.c.organisation_id == Membership.organisation_id))
+    rows_found = db.session.execute(stmt).all()
+    memberships = [row[0] for row in rows_found]
     if per_page is None:
         total = len(memberships)
-    requests = []
+    elif rows_found:
+        total = rows_found[0].total
+    else:  # a page past the end: count the view on its own
+        total = db.session.scalar(select(func.count(Membership.id)).join(Membership.organisation)
+                                  .where(*where)) or 0
+    rates = {}
+    if with_attendance:
+        rates = {row[0].id: AttendanceRate(row[0].organisation, row[-2] or 0, row[-1] or 0) for row in rows_found
+                 if row[0].status == MembershipStatus.ACTIVE}
+    requests, requesters = [], {}
     if with_requests and MembershipStatus.REQUESTED not in statuses:
-        requests = list(db.session.scalars(
-            select(Membership).join(Membership.organisation)
-            .where(Membership.committee_id == committee.id, Membership.status == MembershipStatus.REQUESTED)
-            .options(contains_eager(Membership.organisation)).order_by(Membership.created_at, Membership.id)))
-    rows = {m.id: RosterRow(m) for m in memberships + requests}
+        for membership, requester in db.session.execute(
+                select(Membership, Person).join(Membership.organisation)
+                .outerjoin(Person, Person.id == Membership.requested_by_id)
+                .where(Membership.committee_id == committee.id, Membership.status == MembershipStatus.REQUESTED)
+                .options(contains_eager(Membership.organisation)).order_by(Membership.created_at, Membership.id)):
+            requests.append(membership)
+            if requester is not None:
+                requesters[membership.id] = requester
+    rows = {m.id: RosterRow(m, attendance=rates.get(m.id), requested_by=requesters.get(m.id))
+            for m in memberships + requests}
     roles = list(db.session.scalars(
         select(CommitteeRole).where(
             CommitteeRole.committee_id == committee.id,
             or_(CommitteeRole.role != CommitteeRoleKind.REPRESENTATIVE, CommitteeRole.membership_id.in_(list(rows))))
-        .options(joinedload(CommitteeRole.person).selectinload(Person.committee_roles))
-        .order_by(CommitteeRole.id)))
+        .options(joinedload(CommitteeRole.person)).order_by(CommitteeRole.id)))
+    load_committee_roles([r.person for r in roles] + list(requesters.values()))
     cochairs, secretaries, observers = [], [], []
     for role in roles:
         if role.role == CommitteeRoleKind.REPRESENTATIVE and role.membership_id in rows:
@@ -214,13 +237,22 @@ def get_roster(committee: Committee, *, view: str = "current", page: int = 1, pe
             secretaries.append(role)
         elif role.role == CommitteeRoleKind.OBSERVER:
             observers.append(role)
-    requester_ids = {m.requested_by_id for m in requests if m.requested_by_id}
-    if requester_ids:
-        requesters = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(requester_ids)))}
-        for membership in requests:
-            rows[membership.id].requested_by = requesters.get(membership.requested_by_id)
     return Roster(committee, [rows[m.id] for m in memberships], cochairs, secretaries, observers,
                   [rows[m.id] for m in requests], total)
+
+
+def load_committee_roles(people: list[Person]) -> None:
+    """Every role of these people (for `person.view_contact`), in one statement for all of them; people whose
+    roles are loaded already are left as they are."""
+    pending = {p.id: p for p in people if p is not None and "committee_roles" not in p.__dict__}
+    if not pending:
+        return
+    found: dict[int, list[CommitteeRole]] = {person_id: [] for person_id in pending}
+    for role in db.session.scalars(select(CommitteeRole).where(CommitteeRole.person_id.in_(list(pending)))
+                                   .order_by(CommitteeRole.id)):
+        found[role.person_id].append(role)
+    for person_id, person in pending.items():
+        set_committed_value(person, "committee_roles", found[person_id])
 
 
 def organisations_joinable(committee: Committee) -> list[Organisation]:
@@ -373,15 +405,25 @@ def attendance_rates(committee: Committee, *, months: int = 12, now=None) -> lis
     """Each active member organisation's share of the committee's meetings with recorded attendance
     (in the last `months` months) at which at least one of its people was present: one query (the member
     organisations, each with its meetings attended, and the number of meetings as an uncorrelated subquery)."""
+    attended, meetings = _attendance_figures(committee, months=months, now=now)
+    rows = db.session.execute(
+        _active_memberships_stmt(committee).add_columns(func.coalesce(attended.c.meetings, 0), meetings)
+        .outerjoin(attended, attended.c.organisation_id == Membership.organisation_id)).all()
+    return [AttendanceRate(m.organisation, attended_count or 0, total or 0) for m, attended_count, total in rows]
+
+
+def _attendance_figures(committee: Committee, *, months: int = 12, now=None):
+    """(per organisation: meetings attended, as a subquery to join on organisation_id; the number of meetings
+    with recorded attendance, as a scalar subquery), over the last `months` months."""
     from datetime import timedelta
 
     from committees.db import utcnow
     from committees.models.meetings import Invitation, Meeting
 
-    since = (now or utcnow()) - timedelta(days=round(months * 30.44))
+    now = now or utcnow()
+    since = now - timedelta(days=round(months * 30.44))
     recorded = (Meeting.committee_id == committee.id, Meeting.deleted_at.is_(None),
-                Meeting.attendance_recorded_at.is_not(None), Meeting.starts_at >= since,
-                Meeting.starts_at <= (now or utcnow()))
+                Meeting.attendance_recorded_at.is_not(None), Meeting.starts_at >= since, Meeting.starts_at <= now)
     meetings = select(func.count()).select_from(Meeting).where(*recorded).scalar_subquery()
     attended = (
         select(Invitation.organisation_id.label("organisation_id"),
@@ -389,10 +431,7 @@ def attendance_rates(committee: Committee, *, months: int = 12, now=None) -> lis
         .join(Meeting, Meeting.id == Invitation.meeting_id)
         .where(*recorded, Invitation.attended.is_(True), Invitation.organisation_id.is_not(None))
         .group_by(Invitation.organisation_id).subquery())
-    rows = db.session.execute(
-        _active_memberships_stmt(committee).add_columns(func.coalesce(attended.c.meetings, 0), meetings)
-        .outerjoin(attended, attended.c.organisation_id == Membership.organisation_id)).all()
-    return [AttendanceRate(m.organisation, attended_count or 0, total or 0) for m, attended_count, total in rows]
+    return attended, meetings
 
 
 def upcoming_meetings_for(person, limit: int = 5) -> list:

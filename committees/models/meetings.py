@@ -16,7 +16,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from committees.db import db, utcnow
 from committees.i18n import N_
@@ -191,6 +191,8 @@ class AgendaItem(db.Model):
     suggested_by: Mapped[Person | None] = relationship(foreign_keys=[suggested_by_id])
     documents: Mapped[list[Document]] = relationship(back_populates="agenda_item")
     proposal: Mapped[Proposal | None] = relationship()
+    # Whether the reader may see `proposal`, when a query asked for it (proposal_lists.proposal_visible).
+    proposal_visible: Mapped[bool | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version}
 

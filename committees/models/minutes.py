@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from committees.db import db, utcnow
 from committees.i18n import N_
@@ -135,4 +135,6 @@ class Decision(db.Model):
 
     minutes: Mapped[Minutes] = relationship(back_populates="decisions")
     section: Mapped[MinutesSection | None] = relationship(back_populates="decisions")
+    # Whether the reader may see the proposal, when a query asked for it (proposal_lists.proposal_visible).
+    proposal_visible: Mapped[bool | None] = query_expression()
     meeting: Mapped[Meeting] = relationship()

@@ -585,10 +585,9 @@ def remove_document(actor: Person, proposal: Proposal, document: Document) -> No
 
 
 def proposal_documents(proposal: Proposal) -> list[Document]:
-    """The proposal's documents not removed, oldest first (the City's reply documents included: see the events)."""
-    return list(db.session.scalars(select(Document).where(Document.proposal_id == proposal.id,
-                                                          Document.deleted_at.is_(None))
-                                   .order_by(Document.created_at, Document.id)))
+    """The proposal's documents not removed, oldest first (the City's reply documents included: see the events).
+    From `proposal.documents`, so a page that loaded them with the proposal issues no statement for them."""
+    return sorted((d for d in proposal.documents if d.deleted_at is None), key=lambda d: (d.created_at, d.id))
 
 
 # -- versions ----------------------------------------------------------------------------------------------------

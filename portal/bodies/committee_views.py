@@ -137,13 +137,12 @@ def _render_roster(committee, forms: dict | None = None, status: int = 200, aler
         abort(400)
     page, per_page = page_args(50, 200)
     manage = can("membership.manage", committee)
-    roster = queries.get_roster(committee, view=tab, page=page, per_page=per_page, with_requests=manage)
+    roster = queries.get_roster(committee, view=tab, page=page, per_page=per_page, with_requests=manage,
+                                with_attendance=tab != "former")
     forms = dict(forms or {})
     if manage:
         _management_forms(committee, forms)
-    rates = {r.organisation.id: r for r in queries.attendance_rates(committee)} if tab != "former" else {}
     return render_template("bodies/roster.html", committee=committee, roster=roster, tab=tab, forms=forms,
-                           rates=rates,
                            alerts=alerts or [], pager=Pager(page, per_page, roster.total),
                            moves=bodies.MEMBERSHIP_MOVES, move_labels=_move_labels()), status
 

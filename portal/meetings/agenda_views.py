@@ -10,11 +10,12 @@ from types import SimpleNamespace
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from committees import policy
+from committees.proposal_lists import proposal_visible
 from committees.db import db
 from committees.errors import DomainError
 from committees.models.meetings import AgendaItem, AgendaItemStatus, Document, Meeting
@@ -34,7 +35,8 @@ def _items(meeting: Meeting) -> list[AgendaItem]:
     items = list(db.session.scalars(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)
         .options(joinedload(AgendaItem.presenter), joinedload(AgendaItem.presenter_organisation),
-                 joinedload(AgendaItem.suggested_by))))
+                 joinedload(AgendaItem.suggested_by),
+                 with_expression(AgendaItem.proposal_visible, proposal_visible(user(), AgendaItem.proposal_id)))))
     if "items" not in meeting.__dict__:
         set_committed_value(meeting, "items", items)
     return items

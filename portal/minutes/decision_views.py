@@ -82,7 +82,7 @@ def proposal_url(decision) -> str | None:
         return None
     from portal.proposals.views import proposal_link
 
-    return proposal_link(decision.proposal_id, decision.committee_id)
+    return proposal_link(decision.proposal_id, decision.committee_id, decision.proposal_visible)
 
 
 @bp.route("/committees/<slug>/decisions")

@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from committees import policy, queries
+from committees import policy, proposal_lists, queries
 from committees.db import db, utcnow
 from committees.errors import DomainError
 from committees.models import Meeting
@@ -201,7 +201,10 @@ def _done(meeting_id: int, message: str, anchor: str = ""):
 
 @bp.route("/meetings/<int:meeting_id>/minutes")
 def show_minutes(meeting_id: int):
-    return _show(minutes_or_404(meeting_id, options=PAGE))
+    # The decisions come with whether the reader may see their proposals (for the links).
+    decisions = selectinload(Minutes.decisions).with_expression(
+        Decision.proposal_visible, proposal_lists.proposal_visible(user(), Decision.proposal_id))
+    return _show(minutes_or_404(meeting_id, options=(PAGE[0], decisions, *PAGE[2:])))
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])

@@ -35,6 +35,8 @@ from portal.proposals.forms import (AgendaStepForm, AnswerForm, CommentForm, Dec
 # One statement: the proposal, its committee and organisation, its co-sponsors (a few) and theirs.
 LOAD = (joinedload(Proposal.committee), joinedload(Proposal.organisation),
         joinedload(Proposal.cosponsors).joinedload(ProposalCosponsor.organisation))
+# The page itself: the same, and the proposal's documents (a handful, like its co-sponsors) in that statement.
+PAGE_LOAD = (*LOAD, joinedload(Proposal.documents))
 # Timeline events the public does not read (who was asked to co-sponsor and how they answered).
 MEMBERS_ONLY_EVENTS = frozenset({"created", "cosponsor_invited", "cosponsor_accepted", "cosponsor_declined",
                                  "cosponsor_removed"})
@@ -44,10 +46,10 @@ def can(action: str, obj=None) -> bool:
     return policy.can(user(), action, obj)
 
 
-def proposal_or_404(proposal_id: int, action: str = "proposal.view") -> Proposal:
+def proposal_or_404(proposal_id: int, action: str = "proposal.view", load: tuple = LOAD) -> Proposal:
     """The proposal if the reader may see it (a draft, or one of a committee hidden from them: 404; otherwise 403,
     and the public is sent to sign in), then checked against `action`."""
-    proposal = db.session.scalars(select(Proposal).where(Proposal.id == proposal_id).options(*LOAD)).unique().first()
+    proposal = db.session.scalars(select(Proposal).where(Proposal.id == proposal_id).options(*load)).unique().first()
     if proposal is None:
         abort(404)
     if not can("proposal.view", proposal):
@@ -181,7 +183,7 @@ def show(proposal: Proposal, *, forms: dict | None = None, alert: str | None = N
 
 @bp.route("/proposals/<int:proposal_id>")
 def show_proposal(proposal_id: int):
-    return show(proposal_or_404(proposal_id))
+    return show(proposal_or_404(proposal_id, load=PAGE_LOAD))
 
 
 def failed(proposal_id: int, key: str, form, error: DomainError):
@@ -295,12 +297,15 @@ def delete_proposal(proposal_id: int):
 
 
 @bp.app_template_global()
-def proposal_link(proposal_id: int | None, committee_id: int) -> str | None:
+def proposal_link(proposal_id: int | None, committee_id: int, visible: bool | None = None) -> str | None:
     """The proposal page's address, when the reader may see the proposal (for agenda items and decisions of the
-    committee `committee_id`). One query per committee and request, whatever the number of links."""
-    if not proposal_id or proposal_id not in _visible_ids(committee_id):
+    committee `committee_id`). `visible`: their `proposal_visible`, when their statement brought it; else one
+    query per committee and request, whatever the number of links."""
+    if not proposal_id:
         return None
-    return url_for("proposals.show_proposal", proposal_id=proposal_id)
+    if visible is None:
+        visible = proposal_id in _visible_ids(committee_id)
+    return url_for("proposals.show_proposal", proposal_id=proposal_id) if visible else None
 
 
 def _visible_ids(committee_id: int) -> set[int]:

@@ -251,6 +251,8 @@ def test_roster_sorts_members_into_views(world):
     assert [r.membership.id for r in former.members] == [left.id] and former.requests == []
     page = queries.get_roster(world.committee, per_page=1, page=2)
     assert page.total == 2 and [r.membership.organisation.name for r in page.members] == ["Solidarity Now Athens"]
+    past_the_end = queries.get_roster(world.committee, per_page=1, page=5)  # no rows to carry the count
+    assert past_the_end.total == 2 and past_the_end.members == []
 
 
 def test_roster_query_count_does_not_grow_with_members(world):

@@ -200,6 +200,13 @@ def test_attendance_rates_per_organisation_over_twelve_months(client, world, log
     table = page.split("attendance-rates")[1].split("</table>")[0]
     assert "Athens Social Services Directorate</th><td>1 of 2</td><td>50%" in table
     assert "Solidarity Now Athens</th><td>2 of 2</td><td>100%" in table
+    # The roster brings the same figures in its page statement (RosterRow.attendance).
+    roster = queries.get_roster(world.committee, with_attendance=True)
+    assert {row.membership.organisation.name: (row.attendance.attended, row.attendance.meetings)
+            for row in roster.members} == {"Solidarity Now Athens": (2, 2),
+                                           "Athens Social Services Directorate": (1, 2)}
+    roster_page = login_as(world.representative).get("/committees/access-legal/roster").get_data(as_text=True)
+    assert "50% (1 of 2)" in roster_page and "100% (2 of 2)" in roster_page
 
 
 def test_upcoming_meetings_query(world):

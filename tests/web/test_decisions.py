@@ -215,3 +215,26 @@ def test_register_queries_do_not_grow_with_rows(login_as, world):
 def test_committee_page_links_to_the_register(client, world):
     html = client.get("/committees/access-legal").get_data(as_text=True)
     assert f'href="{URL}">See the decisions register</a>' in html
+
+
+def test_minutes_and_meeting_pages_link_a_proposal_only_for_readers_who_may_see_it(login_as, world):
+    """The links come with the decisions' and agenda items' own statements (proposal_visible): a draft of the
+    representative's organisation is linked for them, never for the observer of another organisation."""
+    from committees.models import Proposal
+
+    minutes = _minutes(world, "circulated", ["About the draft"], datetime(2025, 5, 5, 10))
+    proposal = Proposal(committee=world.committee, organisation=world.representative.organisation,
+                        title="Linked draft")
+    db.session.add(proposal)
+    db.session.flush()
+    minutes.decisions[0].proposal_id = proposal.id
+    minutes.meeting.items[0].proposal_id = proposal.id
+    db.session.commit()
+    link = f'href="/proposals/{proposal.id}"'
+    for url, words in ((f"/meetings/{minutes.meeting_id}/minutes", "The proposal this decision concerns"),
+                       (f"/meetings/{minutes.meeting_id}", "The proposal discussed under this item")):
+        author = page(login_as(world.representative), url)[1]
+        assert link in author and words in author, url
+        response, other = page(login_as(world.observer), url)
+        assert response.status_code == 200 and ("About the draft" in other or "Interpreters" in other), url
+        assert link not in other and words not in other, url
