@@ -55,8 +55,12 @@ def send_mail(limit: int) -> None:
 @mail_cli.command("digest")
 def send_digest() -> None:
     """Queue one daily summary per person who chose digests (run daily from cron)."""
+    from committees.jobs import try_job_lock
     from committees.services.calendars import send_digests
 
+    if not try_job_lock("mail digest"):
+        click.echo("Another server is sending the digests now: nothing to do here.")
+        return
     count = send_digests()
     db.session.commit()
     click.echo(f"Queued {count} digests.")
@@ -66,21 +70,22 @@ def send_digest() -> None:
 @click.option("--hours-before", type=int, default=None, help="Remind this many hours before (default: config).")
 def send_reminders(hours_before: int | None) -> None:
     """Queue reminders for meetings starting soon; idempotent, meant for an hourly cron job."""
-    from committees.services.calendars import send_reminders as run
-
-    hours = hours_before or current_app.config["REMINDER_HOURS_BEFORE"]
-    count = run(hours_before=hours)
-    db.session.commit()
-    click.echo(f"Queued {count} reminders.")
     from datetime import date
 
+    from committees.jobs import try_job_lock
     from committees.services.actions import send_action_reminders
-
-    actions = send_action_reminders(date.today())
-    db.session.commit()
-    click.echo(f"Queued {actions} action item reminders.")
+    from committees.services.calendars import send_reminders as run
     from committees.services.proposals import send_proposal_reminders
 
+    hours = hours_before or current_app.config["REMINDER_HOURS_BEFORE"]
+    count = run(hours_before=hours)  # rows locked with SKIP LOCKED: safe alongside another server's run
+    db.session.commit()
+    click.echo(f"Queued {count} reminders.")
+    if not try_job_lock("reminders send"):
+        click.echo("Another server is sending the action item and proposal reminders now: left to it.")
+        return
+    actions = send_action_reminders(date.today())
+    click.echo(f"Queued {actions} action item reminders.")
     overdue = send_proposal_reminders(date.today())
     db.session.commit()
     click.echo(f"Queued {overdue} reminders of the City's overdue responses to proposals.")
