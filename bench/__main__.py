@@ -15,7 +15,7 @@ import sys
 from bench import generate as gen
 from bench import report
 
-PARTS = ("generate", "check", "pages", "http", "writes")
+PARTS = ("generate", "check", "pages", "http", "writes", "scaleout")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -32,6 +32,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--paced-rate", type=float, default=100)
     parser.add_argument("--paced-seconds", type=float, default=30)
     parser.add_argument("--write-clients", type=int, default=100, help="people in the load test with writes")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL") or "redis://127.0.0.1:6379/15",
+                        help="the Redis both instances of the scaleout part share")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--note", default="", help="a remark for the results (e.g. the machine was busy)")
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     if "generate" in args.parts:
         print(f"Generating scale {args.scale:g} on {args.db} ...")
         results["generate"] = gen.generate(args.scale, args.db, url)
-    if set(args.parts) & {"check", "pages", "http", "writes"}:
+    if set(args.parts) & {"check", "pages", "http", "writes", "scaleout"}:
         from bench import pages
 
         app = gen.make_app(url)
@@ -95,6 +97,17 @@ def main(argv: list[str] | None = None) -> int:
             print("Load with writes over HTTP ...")
             results["writes"] = writes.run(app, url, clients=args.write_clients, seconds=args.seconds,
                                            workers=args.workers, threads=args.threads)
+        if "scaleout" in args.parts:
+            from bench import writes
+
+            if args.db != "postgresql":
+                print("Scaling out needs a database both servers share: run it with --db postgresql.")
+                results.pop("scaleout", None)
+            else:
+                print("Load with writes against two gunicorn instances sharing PostgreSQL and Redis ...")
+                results["scaleout"] = writes.run(app, url, clients=args.write_clients, seconds=args.seconds,
+                                                 workers=args.workers, threads=args.threads, servers=2,
+                                                 redis_url=args.redis_url)
     results["machine"]["load_average"] = report.machine()["load_average"]
     json_out, md_out = report.save(results)
     print(f"Results: {json_out.relative_to(gen.ROOT)} and {md_out.relative_to(gen.ROOT)}")

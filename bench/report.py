@@ -140,20 +140,31 @@ def markdown(r: dict) -> str:
         for key in ("mixed", "paced"):
             if h[key]["error_samples"]:
                 out += [f"Errors ({key}): " + "; ".join(h[key]["error_samples"]), ""]
-    w = r.get("writes")
-    if w:
-        s, c = w["settings"], w["check"]
-        out += ["## Load with writes", "", f"{s['clients']} signed-in people for {s['seconds']:.0f} s, "
-                f"{s['write_share']:.0%} of their requests writes (RSVPs, comments, action-item updates, proposal "
-                f"edits), gunicorn {s['workers']} workers × {s['threads']} threads (bench/writes.py).", "",
-                "| | requests | rps | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|---:|"]
-        for key in ("reads", "writes"):
-            x = w[key]
-            out.append(f"| {key} | {x['requests']} | {x['rps']} | {x['p50_ms']} | {x['p95_ms']} | {x['p99_ms']} | "
-                       f"{x['errors']} |")
-        out += ["", "Acknowledged writes by kind: " + ", ".join(f"{k} {n}" for k, n in w["writes_by_kind"].items())
-                + ". In the database afterwards: " + ", ".join(f"{k} {n}" for k, n in c["stored"].items())
-                + f" (and every RSVP's last acknowledged answer: {len(c['rsvp_mismatches'])} mismatches). "
-                + f"**Every acknowledged write stored: {'yes' if c['all_there'] else 'NO'}**; errors: {w['errors']}.",
-                ""]
+    if r.get("writes"):
+        out += _load_with_writes("Load with writes", r["writes"])
+    if r.get("scaleout"):
+        out += _load_with_writes("Scaling out: two gunicorn instances, one PostgreSQL, one Redis", r["scaleout"])
     return "\n".join(out) + "\n"
+
+
+def _load_with_writes(title: str, w: dict) -> list[str]:
+    s, c = w["settings"], w["check"]
+    servers = s.get("servers", 1)
+    where = (f"gunicorn {s['workers']} workers × {s['threads']} threads" if servers == 1 else
+             f"{servers} gunicorn instances on different ports, each {s['workers']} workers × {s['threads']} threads, "
+             f"sharing the database{' and Redis' if s.get('redis') else ''}; each person signed in on one instance "
+             "and sent every request to the other")
+    out = [f"## {title}", "", f"{s['clients']} signed-in people for {s['seconds']:.0f} s, "
+           f"{s['write_share']:.0%} of their requests writes (RSVPs, comments, action-item updates, proposal "
+           f"edits), {where} (bench/writes.py).", "",
+           "| | requests | rps | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for key in ("reads", "writes"):
+        x = w[key]
+        out.append(f"| {key} | {x['requests']} | {x['rps']} | {x['p50_ms']} | {x['p95_ms']} | {x['p99_ms']} | "
+                   f"{x['errors']} |")
+    out += ["", "Acknowledged writes by kind: " + ", ".join(f"{k} {n}" for k, n in w["writes_by_kind"].items())
+            + ". In the database afterwards: " + ", ".join(f"{k} {n}" for k, n in c["stored"].items())
+            + f" (and every RSVP's last acknowledged answer: {len(c['rsvp_mismatches'])} mismatches). "
+            + f"**Every acknowledged write stored: {'yes' if c['all_there'] else 'NO'}**; errors: {w['errors']}.",
+            ""]
+    return out

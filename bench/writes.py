@@ -8,10 +8,16 @@ write here (conflicts are tested in the suite, not measured). RSVPs go to meetin
 last acknowledged answer of each (person, meeting) must be the stored one.
 
     python -m bench --db postgresql --parts writes     # after the generate part
+
+Scaling out (issue 9): the `scaleout` part runs the same load against two gunicorn instances on different ports,
+sharing one PostgreSQL and one Redis (REDIS_URL: rate limits; login sessions are rows in the database). Each person
+signs in on one instance and then works on the other, so a session, its CSRF token and every write must hold across
+servers; the result must again be zero errors and every acknowledged write stored.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import time
@@ -134,15 +140,17 @@ async def _sign_in(port: int, email: str) -> tuple[Session, str]:
     return session, CSRF_RE.search(body.decode("utf-8")).group(1)
 
 
-async def _load(port: int, plans: list[Plan], seconds: float, write_share: float, seed: int) -> tuple[dict, dict]:
-    signed = await asyncio.gather(*(_sign_in(port, p.email) for p in plans))
+async def _load(ports: list[int], plans: list[Plan], seconds: float, write_share: float,
+                seed: int) -> tuple[dict, dict]:
+    """Client n signs in on ports[n % k] and sends its requests to ports[(n + 1) % k] (the same one when k is 1)."""
+    signed = await asyncio.gather(*(_sign_in(ports[n % len(ports)], p.email) for n, p in enumerate(plans)))
     reads, writes = Sample(), Sample()
     ack = Acknowledged()
     deadline = time.perf_counter() + seconds
 
     async def client(n: int, p: Plan, session: Session, token: str) -> None:
         rng = random.Random(seed + n)
-        conn = Connection("127.0.0.1", port)
+        conn = Connection("127.0.0.1", ports[(n + 1) % len(ports)])
         counter = 0
         kinds = [k for k, objs in (("rsvp", p.meetings), ("comment", p.comment_on), ("update", p.actions),
                                    ("edit", p.edits)) if objs]
@@ -254,20 +262,29 @@ def _clean(app) -> None:
 
 
 def run(app, database_url: str, *, clients: int = 100, seconds: float = 60, write_share: float = 0.3,
-        workers: int = 2, threads: int = 4, seed: int = 7, log=print) -> dict:
+        workers: int = 2, threads: int = 4, seed: int = 7, servers: int = 1, redis_url: str | None = None,
+        log=print) -> dict:
+    """The load with writes against `servers` gunicorn instances (sharing the database, and Redis at `redis_url`
+    when given)."""
     _clean(app)
     plans = plan(app, clients, seed)
     log(f"  {len(plans)} clients: {sum(len(p.meetings) for p in plans)} meetings to answer, "
         f"{sum(len(p.comment_on) for p in plans)} proposals to comment on, {sum(len(p.actions) for p in plans)} "
         f"action items, {sum(len(p.edits) for p in plans)} proposals to edit")
-    env = server_env(database_url)
+    env = server_env(database_url)  # one SECRET_KEY for every instance, as in a real deployment
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     compile_bytecode()
-    with Gunicorn("wsgi:app", workers, threads, env) as server:
-        log(f"  {len(plans)} clients, {write_share:.0%} writes, for {seconds:.0f} s ...")
-        load, ack = asyncio.run(_load(server.port, plans, seconds, write_share, seed))
+    with contextlib.ExitStack() as stack:
+        instances = [stack.enter_context(Gunicorn("wsgi:app", workers, threads, env)) for _ in range(servers)]
+        ports = [server.port for server in instances]
+        log(f"  {len(plans)} clients, {write_share:.0%} writes, for {seconds:.0f} s against port(s) "
+            f"{', '.join(map(str, ports))} ...")
+        load, ack = asyncio.run(_load(ports, plans, seconds, write_share, seed))
     checked = verify(app, ack)
     result = {"settings": {"clients": len(plans), "seconds": seconds, "write_share": write_share, "workers": workers,
-                           "threads": threads}, **load, "writes_by_kind": ack.by_kind, "check": checked,
+                           "threads": threads, "servers": servers, "redis": bool(redis_url)},
+              **load, "writes_by_kind": ack.by_kind, "check": checked,
               "errors": load["reads"]["errors"] + load["writes"]["errors"]}
     log(f"  reads {load['reads']['rps']}/s, writes {load['writes']['rps']}/s (p95 {load['writes']['p95_ms']} ms), "
         f"errors {result['errors']}, every acknowledged write stored: {checked['all_there']}")
