@@ -108,7 +108,7 @@ def specs(app: Flask) -> tuple[list[PageSpec], list[dict]]:
     wanted.insert(18, PageSpec("search results", "search", "rep", search or "search.<none>",
                                query={"q": SEARCH_WORDS}))
     for endpoint, rule in _api_endpoints(app):
-        wanted.append(PageSpec(f"API {rule}", "api", "coordinator", endpoint,
+        wanted.append(PageSpec(f"API {rule}", "search" if rule.endswith("/search") else "api", "coordinator", endpoint,
                                (lambda f: {"slug": f.committee}) if "<slug>" in rule
                                else (lambda f: {"q": "legal"}) if rule.endswith("/search") else (lambda f: {})))
     if not _api_endpoints(app):
