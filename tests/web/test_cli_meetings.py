@@ -24,13 +24,18 @@ def test_reminders_send_is_idempotent(app, world):
     assert "Queued 0 reminders." in second.output
 
 
-def test_mail_digest(app, world):
+def _digest_waiting(world) -> None:
+    """The representative takes meeting news as a digest, and a time poll gives them one to receive."""
     set_preference(world.representative, "meetings", "digest")
     start = utcnow() + timedelta(days=3)
     meeting = meetings.create_meeting(world.cochair, world.committee, title="Later", venue="Hall",
                                       format=MeetingFormat.IN_PERSON.value)
     meetings.open_poll(world.cochair, meeting, [(start, start + timedelta(hours=1)),
                                                 (start + timedelta(days=1), start + timedelta(days=1, hours=1))])
+
+
+def test_mail_digest(app, world):
+    _digest_waiting(world)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["mail", "digest"])
     assert result.exit_code == 0 and "Queued 1 digests." in result.output
@@ -55,12 +60,7 @@ def test_cron_jobs_leave_the_work_to_another_server_holding_the_lock(app, world)
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("advisory locks are PostgreSQL's; on SQLite (one server) the lock is always granted")
-    set_preference(world.representative, "meetings", "digest")
-    start = utcnow() + timedelta(days=3)
-    meeting = meetings.create_meeting(world.cochair, world.committee, title="Later", venue="Hall",
-                                      format=MeetingFormat.IN_PERSON.value)
-    meetings.open_poll(world.cochair, meeting, [(start, start + timedelta(hours=1)),
-                                                (start + timedelta(days=1), start + timedelta(days=1, hours=1))])
+    _digest_waiting(world)
     actions.create_action(world.cochair, world.committee, title="Ask the City",
                           owner_person_id=world.representative.id, due_on=utcnow().date())
     db.session.commit()
