@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, with_expression
@@ -21,6 +21,7 @@ from committees.errors import DomainError
 from committees.models.meetings import AgendaItem, AgendaItemStatus, Document, Meeting
 from committees.services import agendas as svc
 from committees.services import documents as docs
+from portal.downloads import send_document
 from portal.forms import apply_domain_error
 from portal.loaders import ensure, load_or_404, user
 from portal.meetings import bp
@@ -295,21 +296,7 @@ def _document(document_id: int, action: str) -> Document:
 
 @bp.route("/documents/<int:document_id>")
 def download_document(document_id: int):
-    from io import BytesIO
-
-    from portal.security import DOWNLOAD_CSP
-
-    document = _document(document_id, "document.download")
-    if document.purged_at is not None:
-        abort(410)
-    data = docs.read_document(document)
-    if data is None:
-        abort(404)
-    response = send_file(BytesIO(data), mimetype=document.content_type, as_attachment=True,
-                         download_name=document.filename, max_age=0)
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_document(_document(document_id, "document.download"))
 
 
 @bp.route("/documents/<int:document_id>/delete", methods=["POST"])

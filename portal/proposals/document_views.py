@@ -3,9 +3,8 @@ documents (attached by the authors under the meeting documents' rules, and the C
 proposal reads its versions and downloads its documents; the authors attach and remove them before the decision."""
 from __future__ import annotations
 
-from io import BytesIO
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -15,14 +14,13 @@ from committees.db import db
 from committees.errors import DomainError
 from committees.models import Document
 from committees.models.proposals import Proposal, ProposalVersion
-from committees.services import documents as docs
 from committees.services import proposals as svc
+from portal.downloads import send_document
 from portal.loaders import load_or_404, user
 from portal.minutes.document_views import _plain
 from portal.proposals import bp
 from portal.proposals.forms import DocumentForm, StepForm
 from portal.proposals.views import done, failed, invalid, proposal_or_404, reload, show
-from portal.security import DOWNLOAD_CSP
 
 
 # -- versions ------------------------------------------------------------------------------------------------------
@@ -90,17 +88,7 @@ def _document(proposal: Proposal, document_id: int) -> Document:
 
 @bp.route("/proposals/<int:proposal_id>/documents/<int:document_id>")
 def download_proposal_document(proposal_id: int, document_id: int):
-    document = _document(proposal_or_404(proposal_id), document_id)
-    if document.purged_at is not None:
-        abort(410)
-    data = docs.read_document(document)
-    if data is None:
-        abort(404)
-    response = send_file(BytesIO(data), mimetype=document.content_type, as_attachment=True,
-                         download_name=document.filename, max_age=0)
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_document(_document(proposal_or_404(proposal_id), document_id))
 
 
 @bp.route("/proposals/<int:proposal_id>/documents/<int:document_id>/remove", methods=["POST"])
