@@ -93,3 +93,21 @@ def give_role(person: Person, committee: Committee, role: CommitteeRoleKind, *, 
     _save(row)
     person.__dict__.pop("_policy_roles", None)
     return row
+
+
+# -- proposals: who takes each step of the workflow, and the steps that lead to each state ---------------------------
+STEP_ACTOR = {"submit": "representative", "start_review": "cochair", "return_for_revision": "cochair",
+              "put_on_agenda": "cochair", "take_off_agenda": "cochair", "endorse": "cochair", "decline": "cochair",
+              "forward": "coordinator", "adopt": "coordinator", "adopt_in_part": "coordinator",
+              "not_adopt": "coordinator", "start_implementation": "cochair", "complete": "cochair",
+              "withdraw": "representative"}
+_REVIEW = ["submit", "start_review"]
+_AGENDA = _REVIEW + ["put_on_agenda"]
+_FORWARDED = _AGENDA + ["endorse", "forward"]
+PROPOSAL_PATHS = {
+    "draft": [], "submitted": ["submit"], "under_review": _REVIEW, "returned": _REVIEW + ["return_for_revision"],
+    "on_agenda": _AGENDA, "endorsed": _AGENDA + ["endorse"], "declined": _AGENDA + ["decline"],
+    "forwarded": _FORWARDED, "adopted": _FORWARDED + ["adopt"], "adopted_in_part": _FORWARDED + ["adopt_in_part"],
+    "not_adopted": _FORWARDED + ["not_adopt"], "in_implementation": _FORWARDED + ["adopt", "start_implementation"],
+    "implemented": _FORWARDED + ["adopt", "start_implementation", "complete"], "withdrawn": ["withdraw"],
+}

@@ -36,6 +36,8 @@ from committees.services import proposals as svc
 from committees.services.notify import set_preference
 from committees.workflow import PROPOSAL_TRANSITIONS, available
 from tests import factories as f
+from tests.factories import PROPOSAL_PATHS as PATHS
+from tests.factories import STEP_ACTOR
 from tests.conftest import ROLES
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -44,22 +46,6 @@ FULL = dict(title="A legal aid desk at the town hall", summary="Weekly free lega
             target_group="Asylum seekers and recognised refugees", expected_impact="Fewer missed appointments.",
             budget_eur="12 500,50", timeframe="12 months from September")
 
-# Who takes each step on the way to a state, and the ways there.
-STEP_ACTOR = {"submit": "representative", "start_review": "cochair", "return_for_revision": "cochair",
-              "put_on_agenda": "cochair", "take_off_agenda": "cochair", "endorse": "cochair", "decline": "cochair",
-              "forward": "coordinator", "adopt": "coordinator", "adopt_in_part": "coordinator",
-              "not_adopt": "coordinator", "start_implementation": "cochair", "complete": "cochair",
-              "withdraw": "representative"}
-_REVIEW = ["submit", "start_review"]
-_AGENDA = _REVIEW + ["put_on_agenda"]
-_FORWARDED = _AGENDA + ["endorse", "forward"]
-PATHS = {
-    "draft": [], "submitted": ["submit"], "under_review": _REVIEW, "returned": _REVIEW + ["return_for_revision"],
-    "on_agenda": _AGENDA, "endorsed": _AGENDA + ["endorse"], "declined": _AGENDA + ["decline"],
-    "forwarded": _FORWARDED, "adopted": _FORWARDED + ["adopt"], "adopted_in_part": _FORWARDED + ["adopt_in_part"],
-    "not_adopted": _FORWARDED + ["not_adopt"], "in_implementation": _FORWARDED + ["adopt", "start_implementation"],
-    "implemented": _FORWARDED + ["adopt", "start_implementation", "complete"], "withdrawn": ["withdraw"],
-}
 # Who may take steps on a proposal of the NGO, by the table's policy action (roles of tests.conftest.ROLES).
 MAY = {"proposal.author": {"representative"}, "proposal.review": {"cochair", "coordinator", "admin"},
        "proposal.forward": {"coordinator", "admin"}}

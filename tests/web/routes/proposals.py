@@ -36,6 +36,8 @@ from committees.models import MeetingFormat
 from committees.services import meetings as meeting_svc
 from committees.services import proposals as svc
 from committees.workflow import PROPOSAL_TRANSITIONS
+from tests.factories import PROPOSAL_PATHS as PATHS
+from tests.factories import STEP_ACTOR
 from tests.web.routes import ALLOWED, COORDINATORS, LOGIN, everyone, get, only, post
 from tests.web.routes.meetings import _cached
 
@@ -43,21 +45,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FULL = dict(title="A legal aid desk at the town hall", summary="Weekly free legal advice for asylum seekers.",
             body="# The plan\n\nA desk **every Tuesday**.", target_group="Asylum seekers and recognised refugees",
             expected_impact="Fewer missed appointments.", budget_eur="12500", timeframe="12 months from September")
-STEP_ACTOR = {"submit": "representative", "start_review": "cochair", "return_for_revision": "cochair",
-              "put_on_agenda": "cochair", "take_off_agenda": "cochair", "endorse": "cochair", "decline": "cochair",
-              "forward": "coordinator", "adopt": "coordinator", "adopt_in_part": "coordinator",
-              "not_adopt": "coordinator", "start_implementation": "cochair", "complete": "cochair",
-              "withdraw": "representative"}
-_REVIEW = ["submit", "start_review"]
-_AGENDA = _REVIEW + ["put_on_agenda"]
-_FORWARDED = _AGENDA + ["endorse", "forward"]
-PATHS = {
-    "draft": [], "submitted": ["submit"], "under_review": _REVIEW, "returned": _REVIEW + ["return_for_revision"],
-    "on_agenda": _AGENDA, "endorsed": _AGENDA + ["endorse"], "declined": _AGENDA + ["decline"],
-    "forwarded": _FORWARDED, "adopted": _FORWARDED + ["adopt"], "adopted_in_part": _FORWARDED + ["adopt_in_part"],
-    "not_adopted": _FORWARDED + ["not_adopt"], "in_implementation": _FORWARDED + ["adopt", "start_implementation"],
-    "implemented": _FORWARDED + ["adopt", "start_implementation", "complete"], "withdrawn": ["withdraw"],
-}
 AUTHORS = ("representative",)
 OWN_ORG = ("representative", "cochair")  # the NGO: sees its own drafts
 MEMBERS = ("observer", "representative", "secretary", "cochair")
