@@ -2,10 +2,9 @@
 loading is idempotent, seeded, quick, and leaves no demo mail in the outbox."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from committees.db import db, utcnow
 from committees.demo import load_demo
@@ -14,6 +13,7 @@ from committees.models import Committee, Meeting, OutboxMessage
 from committees.models.meetings import AgendaItemStatus, Invitation, MeetingState, PollAnswer, PollSlot
 from committees.models.notifications import DigestEntry
 from committees.services import meetings as svc
+from tests.queries import count_queries
 
 PASSWORD = "demo-password-for-tests"
 
@@ -34,20 +34,6 @@ def meetings_of(committee: Committee, state: MeetingState) -> list[Meeting]:
 
 def accepted(meeting: Meeting):
     return [i for i in meeting.items if i.status == AgendaItemStatus.ACCEPTED]
-
-
-@contextmanager
-def counting_statements():
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def test_demo_meetings_every_committee_has_held_meetings_with_agendas_and_attendance(demo):
@@ -178,7 +164,7 @@ def test_demo_meetings_load_with_few_statements(demo):
     for meeting in db.session.scalars(select(Meeting)):
         db.session.delete(meeting)
     db.session.commit()
-    with counting_statements() as statements:
+    with count_queries() as statements:
         created = MeetingLoader(committees()).run().created
         db.session.commit()
     assert created == 36

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from committees import action_lists
 from committees import decisions as register
@@ -32,6 +32,7 @@ from committees.models.actions import OPEN_ACTION_STATES, ActionStatus
 from committees.models.minutes import ApprovedHow, Decision, MinutesState
 from committees.services import actions as action_svc
 from committees.services import minutes as minutes_svc
+from tests.queries import count_queries
 from committees.services import notify as notify_module
 
 PASSWORD = "demo-password-for-tests"
@@ -221,14 +222,9 @@ def test_demo_minutes_complete_a_partial_load_with_few_statements(demo):
     db.session.delete(latest)
     db.session.commit()
     people = {p.email: p for p in db.session.scalars(select(Person))}
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with count_queries() as statements:
         made = MinutesLoader(committees(), people).run()
         db.session.commit()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert made.minutes == 1 and made.decisions >= 1
     again = db.session.scalars(select(Minutes).where(Minutes.meeting_id == meeting_id)).one()
     assert again.state == MinutesState.CIRCULATED and again.comments

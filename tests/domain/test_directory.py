@@ -1,30 +1,15 @@
 """The organisation directory and organisation page reads (committees.directory), without HTTP."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from committees import directory
 from committees.db import db
 from committees.directory import DirectoryQuery, escape_like, get_organisation_page, list_organisations
 from committees.models import MembershipStatus, OrganisationType
+from tests.queries import count_queries
 from tests import factories as f
-
-
-@contextmanager
-def count_queries():
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def names(page) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from committees import policy, queries
 from committees.db import db
@@ -18,6 +18,7 @@ from committees.models import (
     OrganisationType,
 )
 from committees.services import bodies
+from tests.queries import count_queries
 from tests import factories as f
 
 REP = CommitteeRoleKind.REPRESENTATIVE
@@ -258,17 +259,12 @@ def test_roster_sorts_members_into_views(world):
 def test_roster_query_count_does_not_grow_with_members(world):
     def count_roster() -> int:
         db.session.expire_all()
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as statements:
             roster = queries.get_roster(world.committee, with_requests=True)
             for row in roster.members + roster.requests:
                 for role in row.representatives:
                     policy.can(world.cochair, "person.view_contact", role.person)
                     assert role.person.organisation is not None  # what the page shows, already loaded
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     before = count_roster()

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from committees.db import db
 from committees.models import AuditEntry, GlobalRole, OutboxMessage, Person
+from tests.queries import count_queries
 from tests import factories as f
 
 
@@ -114,16 +115,8 @@ def test_people_list_query_count_does_not_grow_with_rows(login_as, world):
     client = login_as(world.coordinator)
 
     def count() -> int:
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as statements:
             assert client.get("/admin/people?per_page=100").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     before = count()

@@ -9,6 +9,7 @@ from committees.db import db
 from committees.models import AuditEntry
 from committees.models.meetings import AgendaItem, AgendaItemStatus
 from committees.services import agendas
+from tests.queries import count_queries
 from tests.web.test_meetings import make_meeting, reload
 
 EDITORS = ("secretary", "cochair", "coordinator", "admin")
@@ -290,19 +291,13 @@ def test_pack_of_private_meeting_is_404_for_outsiders(world, login_as, client):
 
 
 def test_meeting_page_queries_do_not_grow_with_items(world, login_as, app):
-    from sqlalchemy import event
 
     meeting = make_meeting(world, "scheduled")
     client = login_as(world.cochair)
 
     def count() -> int:
-        statements = []
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as statements:
             assert client.get(f"/meetings/{meeting.id}").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     item_of(meeting, "One", presenter_id=world.representative.id, presenter_organisation_id=world.ngo.id)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from committees.db import db
 from committees.models import AuditEntry, GlobalRole, LoginSession, OutboxMessage, Person
+from tests.queries import count_queries
 from tests import factories as f
 from tests.conftest import login
 
@@ -212,21 +213,12 @@ def test_person_page_hides_roles_in_committees_the_viewer_may_not_see(login_as, 
 
 
 def test_person_page_query_count_does_not_grow_with_roles(login_as, world, app):
-    from sqlalchemy import event
 
     client = login_as(world.coordinator)
 
     def count() -> int:
-        statements = []
-
-        def listener(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as statements:
             assert client.get(f"/people/{world.observer.id}").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     before = count()
