@@ -28,6 +28,7 @@ from committees.paging import Pager
 from portal.actions import bp
 from portal.actions.dashboard_forms import DashboardFilterForm
 from portal.bodies.committee_views import csv_cell
+from portal.charts import Bar, grouped_bars
 from portal.loaders import ensure, user
 from portal.paging import page_args
 from portal.security import DOWNLOAD_CSP
@@ -125,43 +126,24 @@ def item_url(item_id: int) -> str | None:
 
 # -- the charts ----------------------------------------------------------------------------------
 
-WIDTH, HEIGHT, TOP, BOTTOM, SIDE = 320, 170, 20, 26, 8
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    value: int
-    kind: str  # completed | overdue
+WIDTH, HEIGHT = 320, 170
 
 
 @dataclass(frozen=True)
 class Chart:
     committee: object
     points: list
-    bars: list
+    bars: list[Bar]
     ticks: list  # (x, label)
     baseline: float
 
 
 def chart(committee, points: list[dash.QuarterPoint]) -> Chart:
-    """Bar geometry in a WIDTH × HEIGHT box: per quarter, completed then overdue, scaled to the tallest."""
-    plot = HEIGHT - TOP - BOTTOM
-    peak = max([1] + [p.completed for p in points] + [p.overdue for p in points])
-    group = (WIDTH - 2 * SIDE) / max(1, len(points))
-    width = group * 0.3
-    bars, ticks = [], []
-    for i, point in enumerate(points):
-        left = SIDE + i * group + group * 0.17
-        for j, (kind, value) in enumerate((("completed", point.completed), ("overdue", point.overdue))):
-            height = plot * value / peak
-            bars.append(Bar(round(left + j * (width + group * 0.06), 1), round(TOP + plot - height, 1),
-                            round(width, 1), round(height, 1), value, kind))
-        ticks.append((round(SIDE + i * group + group / 2, 1), point.quarter.label))
-    return Chart(committee, points, bars, ticks, TOP + plot)
+    """Per quarter, completed then overdue, in a WIDTH × HEIGHT box."""
+    bars, ticks, baseline = grouped_bars(
+        [(p.quarter.label, [("completed", p.completed), ("overdue", p.overdue)]) for p in points], (WIDTH, HEIGHT),
+        bar_share=0.3, gap_share=0.06)
+    return Chart(committee, points, bars, ticks, baseline)
 
 
 def _charts(board: Board, page: int, per_page: int) -> tuple[list[Chart], Pager]:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from committees.db import db, utcnow
 from committees.models import Committee
 from committees.proposal_lists import PipelineReport, YearFigures, pipeline_report, report_scope
+from portal.charts import Bar, grouped_bars
 from portal.loaders import ensure, user
 from portal.minutes.forms import reader_zone
 from portal.proposals import bp
@@ -57,18 +58,8 @@ def _report() -> tuple[PipelineReport, PipelineFilterForm, Committee | None]:
 
 # -- the chart -------------------------------------------------------------------------------------------------------
 
-WIDTH, HEIGHT, TOP, BOTTOM, SIDE = 480, 200, 20, 26, 8
+WIDTH, HEIGHT = 480, 200
 SERIES = ("forwarded", "adopted", "not_adopted")
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    value: int
-    kind: str  # forwarded | adopted (in full or in part) | not_adopted
 
 
 @dataclass(frozen=True)
@@ -89,20 +80,9 @@ def year_chart(years: list[YearFigures]) -> Chart:
     """Bars in a WIDTH × HEIGHT box: per year (the last CHART_YEARS, oldest first) forwarded, adopted (in full or
     in part) and not adopted, scaled to the tallest."""
     shown = sorted(years, key=lambda y: y.year)[-CHART_YEARS:]
-    plot = HEIGHT - TOP - BOTTOM
-    peak = max([1] + [v for y in shown for v in _values(y).values()])
-    group = (WIDTH - 2 * SIDE) / max(1, len(shown))
-    width = min(group * 0.24, 40)
-    bars, ticks = [], []
-    for i, figures in enumerate(shown):
-        centre = SIDE + i * group + group / 2
-        left = centre - (3 * width + 2 * group * 0.03) / 2
-        for j, (kind, value) in enumerate(_values(figures).items()):
-            height = plot * value / peak
-            bars.append(Bar(round(left + j * (width + group * 0.03), 1), round(TOP + plot - height, 1),
-                            round(width, 1), round(height, 1), value, kind))
-        ticks.append((round(centre, 1), str(figures.year)))
-    return Chart(shown, bars, ticks, TOP + plot)
+    bars, ticks, baseline = grouped_bars([(str(y.year), list(_values(y).items())) for y in shown], (WIDTH, HEIGHT),
+                                         bar_share=0.24, gap_share=0.03, max_bar=40)
+    return Chart(shown, bars, ticks, baseline)
 
 
 # -- the page and the CSV --------------------------------------------------------------------------------------------
