@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import itertools
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
-from committees.db import db
+from committees.db import db, utcnow
 from committees.models import (
     Committee,
     CommitteeRole,
@@ -111,3 +111,16 @@ PROPOSAL_PATHS = {
     "not_adopted": _FORWARDED + ["not_adopt"], "in_implementation": _FORWARDED + ["adopt", "start_implementation"],
     "implemented": _FORWARDED + ["adopt", "start_implementation", "complete"], "withdrawn": ["withdraw"],
 }
+
+
+def advance_minutes(chair, minutes, state: str):
+    """Minutes taken by `chair` from draft to `state` (circulated for a week, approved by the co-chairs, published)."""
+    from committees.services import minutes as minutes_svc
+
+    if state != "draft":
+        minutes_svc.transition_minutes(chair, minutes, "circulate", comments_deadline=utcnow() + timedelta(days=7))
+    if state in ("approved", "published"):
+        minutes_svc.transition_minutes(chair, minutes, "approve", approved_how="cochairs")
+    if state == "published":
+        minutes_svc.transition_minutes(chair, minutes, "publish")
+    return minutes

@@ -40,12 +40,7 @@ def _minutes(committee, chair, state: str, start: datetime | None = None, texts=
     minutes = svc.create_minutes(chair, _held(committee, chair, start, title))
     for text in texts:
         svc.add_decision(chair, minutes, text, section=minutes.sections[0])
-    if state != "draft":
-        svc.transition_minutes(chair, minutes, "circulate", comments_deadline=utcnow() + timedelta(days=7))
-    if state in ("approved", "published"):
-        svc.transition_minutes(chair, minutes, "approve", approved_how="cochairs")
-    if state == "published":
-        svc.transition_minutes(chair, minutes, "publish")
+    f.advance_minutes(chair, minutes, state)
     return minutes
 
 

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from committees.db import db, utcnow
+from committees.db import db
 from committees.models import MeetingState
 from committees.services import agendas, meetings
 from committees.services import minutes as svc
+from tests import factories as f
 from tests.queries import count_queries
 
 URL = "/committees/access-legal/decisions"
@@ -28,12 +29,7 @@ def _minutes(world, state: str, texts, start: datetime, committee=None, chair=No
     minutes = svc.create_minutes(chair, meeting)
     for text in texts:
         svc.add_decision(chair, minutes, text, section=minutes.sections[0])
-    if state != "draft":
-        svc.transition_minutes(chair, minutes, "circulate", comments_deadline=utcnow() + timedelta(days=7))
-    if state in ("approved", "published"):
-        svc.transition_minutes(chair, minutes, "approve", approved_how="cochairs")
-    if state == "published":
-        svc.transition_minutes(chair, minutes, "publish")
+    f.advance_minutes(chair, minutes, state)
     db.session.commit()
     return minutes
 

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from committees.db import utcnow
 from committees.models import MeetingState
 from committees.services import agendas as agenda_svc
 from committees.services import meetings as meeting_svc
 from committees.services import minutes as svc
+from tests import factories as f
 from tests.web.routes import ALLOWED, COORDINATORS, LOGIN, const, everyone, get, only, post, signed_in
 from tests.web.routes.meetings import _cached
 
@@ -59,13 +59,7 @@ def _minutes(w, state: str, private: bool = False):
         minutes = svc.create_minutes(chair, _held(w, private))
         if state == "draft":
             svc.add_decision(chair, minutes, "Write to the ministry", section=minutes.sections[0])
-            return minutes
-        svc.transition_minutes(chair, minutes, "circulate", comments_deadline=utcnow() + timedelta(days=7))
-        if state in ("approved", "published"):
-            svc.transition_minutes(chair, minutes, "approve", approved_how="cochairs")
-        if state == "published":
-            svc.transition_minutes(chair, minutes, "publish")
-        return minutes
+        return f.advance_minutes(chair, minutes, state)
 
     return _cached(w, f"_minutes_{state}_{private}", make)
 
