@@ -9,14 +9,11 @@ charts are inline SVG drawn here (no scripts, no style attributes), with the sam
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, tzinfo
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -27,11 +24,10 @@ from committees.models import Committee
 from committees.paging import Pager
 from portal.actions import bp
 from portal.actions.dashboard_forms import DashboardFilterForm
-from portal.bodies.committee_views import csv_cell
+from portal.downloads import csv_response
 from portal.charts import Bar, grouped_bars
 from portal.loaders import ensure, user
 from portal.paging import page_args
-from portal.security import DOWNLOAD_CSP
 
 VIEWS = ("overview", "overdue", "due_soon", "by_committee", "by_organisation")
 CSV_TABLES = ("overdue", "due_soon", "by_committee", "by_organisation", "quarters")
@@ -217,14 +213,4 @@ def dashboard_csv(table: str):
     if board.filters is None:
         abort(400)
     header, rows = _csv_content(table, board)
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read the file as UTF-8 (Greek names)
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[csv_cell(cell) for cell in row] for row in rows])
-    filename = f"actions-{table.replace('_', '-')}-{board.today.isoformat()}.csv"
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response(header, rows, f"actions-{table.replace('_', '-')}-{board.today.isoformat()}.csv")

@@ -5,12 +5,9 @@ address, so an id of another committee's object is a 404.
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
-from urllib.parse import quote
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -35,9 +32,9 @@ from portal.bodies.committee_forms import (
     RepresentativeForm,
     RoleForm,
 )
+from portal.downloads import csv_response
 from portal.forms import apply_domain_error
 from portal.loaders import committee_or_404, ensure, load_or_404, user
-from portal.security import DOWNLOAD_CSP
 
 
 def can(action: str, obj=None) -> bool:
@@ -313,12 +310,6 @@ def remove_role(slug: str):
 
 # -- the roster as CSV -------------------------------------------------------------------------
 
-def csv_cell(value) -> str:
-    """A spreadsheet must not read a cell as a formula: = + - @ (and tab, CR) get a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_person(person: Person | None) -> tuple[str, str, str]:
     if person is None:
         return "", "", ""
@@ -357,15 +348,6 @@ def export_roster(slug: str):
     rows = roster_csv_rows(roster)
     bodies.record_roster_export(user(), committee, len(rows))
     db.session.commit()
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read the file as UTF-8 (Greek names)
-    writer = csv.writer(out)
-    writer.writerow([_("Organisation"), _("Type"), _("Status"), _("Joined"), _("Left"), _("Person"), _("Role"),
-                     _("Primary"), _("Email"), _("Phone")])
-    writer.writerows([[csv_cell(cell) for cell in row] for row in rows])
-    filename = f"roster-{committee.slug}-{date.today().isoformat()}.csv"
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    header = [_("Organisation"), _("Type"), _("Status"), _("Joined"), _("Left"), _("Person"), _("Role"),
+              _("Primary"), _("Email"), _("Phone")]
+    return csv_response(header, rows, f"roster-{committee.slug}-{date.today().isoformat()}.csv")

@@ -6,12 +6,9 @@ the message next to the field and everything typed kept.
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
-from urllib.parse import quote
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,13 +19,12 @@ from wtforms.validators import Length, Optional
 from committees import decisions as register
 from committees.errors import DomainError
 from committees.models import Committee
-from portal.bodies.committee_views import csv_cell
+from portal.downloads import csv_response
 from portal.forms import apply_domain_error
 from portal.loaders import committee_or_404, user
 from portal.minutes import bp
 from portal.minutes.forms import reader_zone
 from portal.paging import page_args
-from portal.security import DOWNLOAD_CSP
 
 PER_PAGE, MAX_PER_PAGE = 25, 100
 MINUTES_ENDPOINT = "minutes.show_minutes"
@@ -119,16 +115,6 @@ def committee_decisions_csv(slug: str):
         return render_template("minutes/decisions.html", committee=committee, form=form, rows=[], pager=None,
                                filtered=True, minutes_url=minutes_url, proposal_url=proposal_url,
                                csv_args={}), 400
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read the file as UTF-8 (Greek text)
-    writer = csv.writer(out)
-    writer.writerow([_("Number"), _("Date"), _("Meeting"), _("Agenda item"), _("Decision"), _("Minutes"),
-                     _("Meeting page")])
+    header = [_("Number"), _("Date"), _("Meeting"), _("Agenda item"), _("Decision"), _("Minutes"), _("Meeting page")]
     rows = register.all_decisions(user(), committee, wanted, reader_zone())
-    writer.writerows([[csv_cell(cell) for cell in row] for row in _csv_rows(rows)])
-    filename = f"decisions-{committee.slug}-{date.today().isoformat()}.csv"
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response(header, _csv_rows(rows), f"decisions-{committee.slug}-{date.today().isoformat()}.csv")

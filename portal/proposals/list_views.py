@@ -13,12 +13,9 @@ their committee, organisations and co-sponsors loaded in a fixed number of queri
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
-from urllib.parse import quote
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from committees.db import utcnow
@@ -27,14 +24,13 @@ from committees.models import Committee
 from committees.models.proposals import Proposal
 from committees.policy import person_of
 from committees.proposal_lists import ProposalFilter, all_proposals, page_proposals, pending_invitations
-from portal.bodies.committee_views import csv_cell
+from portal.downloads import csv_response
 from portal.forms import apply_domain_error
 from portal.loaders import committee_or_404, user
 from portal.minutes.forms import reader_zone
 from portal.paging import page_args
 from portal.proposals import bp
 from portal.proposals.list_forms import ProposalListForm
-from portal.security import DOWNLOAD_CSP
 
 PER_PAGE, MAX_PER_PAGE = 25, 100
 FILTER_ARGS = ("q", "state", "committee", "organisation", "year", "sort")
@@ -109,20 +105,6 @@ def csv_rows(proposals: list[Proposal]) -> list[list]:
              _day(p.state_changed_at), _day(p.submitted_at), p.support_count,
              "" if p.budget_eur is None else f"{p.budget_eur:.2f}", p.city_department, _day(p.response_deadline),
              _day(p.city_responded_at), proposal_url(p.id, external=True) or ""] for p in proposals]
-
-
-def csv_response(header: list[str], rows: list[list], filename: str) -> Response:
-    """UTF-8 with a BOM (spreadsheets then read Greek right), as an attachment, no cell read as a formula."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[csv_cell(cell) for cell in row] for row in rows])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _csv(committee: Committee | None):

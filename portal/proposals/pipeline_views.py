@@ -25,7 +25,7 @@ from portal.loaders import ensure, user
 from portal.minutes.forms import reader_zone
 from portal.proposals import bp
 from portal.proposals.list_forms import PipelineFilterForm
-from portal.proposals.list_views import csv_response
+from portal.downloads import csv_response
 
 TABLES = ("stages", "years")
 CHART_YEARS = 10
