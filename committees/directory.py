@@ -66,9 +66,10 @@ def visible_committees(user) -> list[Committee]:
     return list(db.session.scalars(stmt))
 
 
-def _contains(column, text: str):
-    """`column` contains `text`, ignoring case in every script (Greek too, not only ASCII)."""
-    pattern = f"%{escape_like(text)}%"
+def contains_text(column, text: str, *, whole: bool = False):
+    """`column` contains `text` (with `whole`: is `text`), ignoring case in every script (Greek too, not only
+    ASCII); wildcards in `text` are taken literally."""
+    pattern = escape_like(text) if whole else f"%{escape_like(text)}%"
     if db.session.get_bind().dialect.name != "sqlite":
         return column.ilike(pattern, escape="\\")
     # SQLite's lower() and LIKE fold ASCII only: compare Python-casefolded text instead.
@@ -87,7 +88,7 @@ def _directory_filter(user, query: DirectoryQuery):
         conditions.append(Organisation.active.is_(True))
     text = query.text.strip()[:MAX_SEARCH_LENGTH]
     if text:
-        conditions.append(or_(*(_contains(column, text) for column in (Organisation.name, Organisation.short_name))))
+        conditions.append(or_(contains_text(Organisation.name, text), contains_text(Organisation.short_name, text)))
     if query.type is not None:
         conditions.append(Organisation.type == query.type)
     if query.committee_id is not None:

@@ -225,6 +225,19 @@ def pending_invitations(user: Any) -> list[Proposal]:
         .order_by(ProposalCosponsor.invited_at.desc(), Proposal.id.desc()).options(*_ROW_OPTIONS)))
 
 
+def organisations_with_proposals(user, committee_id: int | None) -> list[Any]:
+    """The scope of the lists' organisation filter (committees/lookup.py): organisations that filed, or co-sponsor,
+    a proposal the user may see (in one committee)."""
+    visible = (select(Proposal.id).join(Committee, Committee.id == Proposal.committee_id)
+               .where(visible_proposals(user)))
+    if committee_id is not None:
+        visible = visible.where(Proposal.committee_id == committee_id)
+    authors = select(Proposal.organisation_id).where(Proposal.id.in_(visible))
+    cosponsors = select(ProposalCosponsor.organisation_id).where(
+        ProposalCosponsor.status == CosponsorStatus.ACCEPTED, ProposalCosponsor.proposal_id.in_(visible))
+    return [or_(Organisation.id.in_(authors), Organisation.id.in_(cosponsors))]
+
+
 def supporting_organisations(proposal: Proposal) -> list[Organisation]:
     """The organisations supporting the proposal, by name (their number is `proposal.support_count`)."""
     return list(db.session.scalars(

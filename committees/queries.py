@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -255,50 +255,28 @@ def load_committee_roles(people: list[Person]) -> None:
         set_committed_value(person, "committee_roles", found[person_id])
 
 
-def organisations_joinable(committee: Committee) -> list[Organisation]:
-    """Active organisations that are not active members of the committee (for the add-member form)."""
-    active_member = select(Membership.id).where(
-        Membership.committee_id == committee.id, Membership.organisation_id == Organisation.id,
-        Membership.status == MembershipStatus.ACTIVE).exists()
-    return list(db.session.scalars(
-        select(Organisation).where(Organisation.active.is_(True), ~active_member).order_by(Organisation.name)))
-
-
 def representative_candidates(committee: Committee) -> list[Person]:
-    """Active people of the committee's active member organisations, by organisation and name."""
+    """Active people of the committee's active member organisations (with them), by organisation and name."""
     return list(db.session.scalars(
         select(Person).join(Membership, Membership.organisation_id == Person.organisation_id)
-        .join(Organisation, Organisation.id == Person.organisation_id)
+        .join(Person.organisation)
         .where(Membership.committee_id == committee.id, Membership.status == MembershipStatus.ACTIVE,
                Person.active.is_(True), Person.anonymised_at.is_(None))
+        .options(contains_eager(Person.organisation))
         .order_by(Organisation.name, Person.full_name)))
 
 
 @dataclass
 class RosterChoices:
-    """What the roster's management forms offer: organisations_joinable, active_memberships,
-    representative_candidates and active_people, in the same orders, from two statements."""
+    """What the roster's management forms list: the active memberships and the people who may represent them (two
+    statements). Organisations to add and people to give roles are typed, not listed (committees/lookup.py)."""
 
-    joinable: list[Organisation]
     memberships: list[Membership]
     candidates: list[Person]
-    people: list[Person]
 
 
 def roster_choices(committee: Committee) -> RosterChoices:
-    active_membership = and_(Membership.organisation_id == Organisation.id, Membership.committee_id == committee.id,
-                             Membership.status == MembershipStatus.ACTIVE)
-    rows = db.session.execute(
-        select(Organisation, Membership).outerjoin(Membership, active_membership)
-        .where(or_(Organisation.active.is_(True), Membership.id.is_not(None))).order_by(Organisation.name)).all()
-    joinable = [org for org, membership in rows if membership is None]
-    memberships = [membership for _org, membership in rows if membership is not None]
-    people = active_people()
-    by_organisation: dict[int, list[Person]] = {}
-    for person in people:  # by name
-        by_organisation.setdefault(person.organisation_id, []).append(person)
-    candidates = [p for m in memberships for p in by_organisation.get(m.organisation_id, [])]
-    return RosterChoices(joinable, memberships, candidates, people)
+    return RosterChoices(active_memberships(committee), representative_candidates(committee))
 
 
 def active_memberships(committee: Committee) -> list[Membership]:
@@ -320,12 +298,6 @@ def get_own_membership(committee: Committee, user) -> Membership | None:
     if person is None or person.organisation_id is None or person.organisation is None:
         return None
     return next((m for m in person.organisation.memberships if m.committee_id == committee.id), None)
-
-
-def active_people() -> list[Person]:
-    """Everyone who may be given a committee role (observers, secretaries, co-chairs)."""
-    return list(db.session.scalars(
-        select(Person).where(Person.active.is_(True), Person.anonymised_at.is_(None)).order_by(Person.full_name)))
 
 
 def committees_of(person: Person) -> list[Committee]:

@@ -243,6 +243,7 @@ class HtmlField:
     checked: bool = False
     options: list[str] = field(default_factory=list)
     selected: list[str] = field(default_factory=list)
+    lookup: str = ""  # a type-ahead field's suggestions address (portal/lookup.py); its id goes in <name>_id
 
 
 @dataclass
@@ -300,7 +301,7 @@ class _FormParser(HTMLParser):
             return
         elif tag == "input":
             self._form.fields.append(HtmlField(a["name"], a.get("type", "text").lower(), a.get("value", ""),
-                                               "checked" in a))
+                                               "checked" in a, lookup=a.get("data-lookup", "")))
         elif tag == "button" and a.get("type", "submit") == "submit":
             self._form.fields.append(HtmlField(a["name"], "submit", a.get("value", "")))
         elif tag == "select":

@@ -8,6 +8,8 @@ from wtforms import (BooleanField, HiddenField, IntegerField, SelectChoice, Sele
 from wtforms.widgets import HiddenInput
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
+from portal.lookup import LookupField
+
 
 def optional_int(value):
     """Coerce a select's value to an int id; the empty placeholder becomes None (then 'required')."""
@@ -70,7 +72,8 @@ class JoinRequestForm(FlaskForm):
 
 class AddMemberForm(FlaskForm):
     # The roster page holds several forms: ids are prefixed so labels stay unique; names are not.
-    organisation_id = id_select(_l("Organisation"), id="member-organisation_id")
+    organisation = LookupField(_l("Organisation"), id="member-organisation",
+                               description=_l("Type part of its name, then choose it."))
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)], render_kw={"rows": 2}, id="member-note")
     submit = SubmitField(_l("Add member"), id="member-submit")
 
@@ -82,8 +85,11 @@ class RepresentativeForm(FlaskForm):
     submit = SubmitField(_l("Set representative"), id="rep-submit")
 
 
+PERSON_HELP = _l("Type part of their name or organisation, then choose them.")
+
+
 class RoleForm(FlaskForm):
-    person_id = id_select(_l("Person"), id="role-person_id")
+    person = LookupField(_l("Person"), id="role-person", description=PERSON_HELP)
     role = SelectField(_l("Role"), choices=[SelectChoice("observer", _l("Observer")),
                                             SelectChoice("secretary", _l("Secretary"))],
                        id="role-role")
@@ -91,7 +97,7 @@ class RoleForm(FlaskForm):
 
 
 class CochairForm(FlaskForm):
-    person_id = id_select(_l("Person"), id="cochair-person_id")
+    person = LookupField(_l("Person"), id="cochair-person", description=PERSON_HELP)
     submit = SubmitField(_l("Appoint co-chair"), id="cochair-submit")
 
 

@@ -11,7 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from committees import queries
+from committees import lookup, queries
 from committees.db import db
 from committees.errors import DomainError
 from committees.models import CommitteeRole, CommitteeRoleKind, Membership, MembershipStatus, Organisation, Person
@@ -35,6 +35,7 @@ from portal.bodies.committee_forms import (
 from portal.downloads import csv_response
 from portal.forms import apply_domain_error
 from portal.loaders import committee_or_404, ensure, load_or_404, user
+from portal.lookup import resolve, suggestions_response
 
 
 def can(action: str, obj=None) -> bool:
@@ -158,28 +159,39 @@ def _management_forms(committee, forms: dict) -> None:
         forms.setdefault(key, form_class(formdata=None))
     placeholder = [SelectChoice("", _("Choose…"))]
     choices = queries.roster_choices(committee)
-    forms["add_member"].organisation_id.choices = placeholder + [
-        SelectChoice(str(org.id), org.label) for org in choices.joinable]
     forms["representative"].membership_id.choices = placeholder + [
         SelectChoice(str(m.id), m.organisation.label) for m in choices.memberships]
     forms["representative"].person_id.choices = placeholder + [
         SelectChoice(str(p.id), p.full_name, optgroup=p.organisation.label) for p in choices.candidates]
-    people = placeholder + [SelectChoice(str(p.id), _person_label(p)) for p in choices.people]
-    forms["role"].person_id.choices = people
-    if "cochair" in forms:
-        forms["cochair"].person_id.choices = people
+    forms["add_member"].organisation.lookup_url = url_for(".suggest_organisations", slug=committee.slug)
+    for key in ("role", "cochair"):
+        if key in forms:
+            forms[key].person.lookup_url = url_for(".suggest_people", slug=committee.slug)
 
 
-def _person_label(person: Person) -> str:
-    org = person.organisation
-    return f"{person.full_name} ({org.short_name or org.name})" if org else person.full_name
+@bp.route("/committees/<slug>/roster/organisations.json")
+def suggest_organisations(slug: str):
+    """The add-member field's suggestions: organisations that may join."""
+    committee = committee_or_404(slug, "membership.manage")
+    return suggestions_response(lookup.suggest_organisations, lookup.joinable_organisations(committee))
+
+
+@bp.route("/committees/<slug>/roster/people.json")
+def suggest_people(slug: str):
+    """The role fields' suggestions: people who may be given a role."""
+    committee_or_404(slug, "membership.manage")
+    return suggestions_response(lookup.suggest_people, lookup.active_people())
+
+
+# The typed fields of the roster's forms: a domain error about the chosen organisation or person shows next to them.
+LOOKUP_FIELDS = {"add_member": "organisation", "role": "person", "cochair": "person"}
 
 
 def _roster_failed(committee, error: DomainError, key: str | None = None, form=None):
     """Undo the change and show the roster again with the error (next to the field when there is a form)."""
     db.session.rollback()
     if form is not None:
-        apply_domain_error(form, error)
+        apply_domain_error(form, error, default_field=LOOKUP_FIELDS.get(key))
         return _render_roster(committee, {key: form}, error.status)
     return _render_roster(committee, status=error.status, alerts=[_(error.message)])
 
@@ -202,7 +214,11 @@ def add_member(slug: str):
     form = AddMemberForm()
     if not form.validate_on_submit():
         return _invalid(committee, "add_member", form)
-    organisation = load_or_404(Organisation, form.organisation_id.data)
+    organisation_id = resolve(form.organisation, lambda text: lookup.resolve_organisation(
+        text, lookup.joinable_organisations(committee)))
+    if organisation_id is None:
+        return _invalid(committee, "add_member", form)
+    organisation = load_or_404(Organisation, organisation_id)
     try:
         bodies.add_member(user(), committee, organisation, note=form.note.data or "")
     except DomainError as error:
@@ -284,7 +300,10 @@ def appoint_cochair(slug: str):
 
 
 def _assign(committee, form, key: str, kind: CommitteeRoleKind):
-    person = load_or_404(Person, form.person_id.data)
+    person_id = resolve(form.person, lambda text: lookup.resolve_person(text, lookup.active_people()))
+    if person_id is None:
+        return _invalid(committee, key, form)
+    person = load_or_404(Person, person_id)
     try:
         bodies.assign_role(user(), committee, person, kind)
     except DomainError as error:

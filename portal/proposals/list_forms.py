@@ -9,20 +9,22 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from committees import lookup
 from committees.db import db
 from committees.decisions import MAX_QUERY
-from committees.models import Committee, Organisation
-from committees.models.proposals import PUBLIC_STATES, CosponsorStatus, Proposal, ProposalCosponsor, ProposalState
-from committees.proposal_lists import ProposalFilter, visible_proposals, years_with_proposals
+from committees.models import Committee
+from committees.models.proposals import PUBLIC_STATES, ProposalState
+from committees.proposal_lists import ProposalFilter, organisations_with_proposals, years_with_proposals
 from committees.policy import person_of
 from committees.queries import visible_committees_stmt
+from portal.lookup import LookupField, resolve
 
 # Groups of states (committees.proposal_lists.STATE_GROUPS) with their labels, in the order offered.
 STATE_GROUP_LABELS = {
@@ -42,21 +44,6 @@ SORT_LABELS = {
 }
 
 
-def organisation_rows(user: Any, committee_id: int | None) -> list[tuple[int, str]]:
-    """Organisations that filed, or co-sponsor, a proposal the user may see (in one committee), by name."""
-    visible = (select(Proposal.id).join(Committee, Committee.id == Proposal.committee_id)
-               .where(visible_proposals(user)))
-    if committee_id is not None:
-        visible = visible.where(Proposal.committee_id == committee_id)
-    authors = select(Proposal.organisation_id).where(Proposal.id.in_(visible))
-    cosponsors = select(ProposalCosponsor.organisation_id).where(
-        ProposalCosponsor.status == CosponsorStatus.ACCEPTED, ProposalCosponsor.proposal_id.in_(visible))
-    rows = db.session.execute(select(Organisation.id, Organisation.name)
-                              .where(or_(Organisation.id.in_(authors), Organisation.id.in_(cosponsors)))
-                              .order_by(Organisation.name, Organisation.id))
-    return [(row.id, row.name) for row in rows]
-
-
 class ProposalListForm(FlaskForm):
     class Meta:
         csrf = False
@@ -65,8 +52,8 @@ class ProposalListForm(FlaskForm):
                     description=_l("Words from the title or the summary."))
     state = SelectField(_l("Stage"), choices=[], default="")
     committee = SelectField(_l("Committee"), choices=[], default="")
-    organisation = SelectField(_l("Organisation"), choices=[], default="",
-                               description=_l("Filed or co-sponsored by it."))
+    organisation = LookupField(_l("Organisation"), required=False,
+                               description=_l("Filed or co-sponsored by it: type part of its name."))
     year = SelectField(_l("Year"), choices=[], default="", description=_l("Of the submission."))
     sort = SelectField(_l("Sort by"), choices=[SelectChoice(k, v) for k, v in SORT_LABELS.items()],
                        default="newest")
@@ -88,12 +75,25 @@ class ProposalListForm(FlaskForm):
         else:
             self._committees = {}
             self.committee.choices = [SelectChoice("", committee.name)]
-        self.organisation.choices = [SelectChoice("", gettext("All organisations"))] + [
-            SelectChoice(str(i), name) for i, name in organisation_rows(user, committee_id)]
+        self._organisations = organisations_with_proposals(user, committee_id)
+        self._organisation_id = None
+        self.organisation.lookup_url = url_for("proposals.suggest_organisations",
+                                               committee=committee.slug if committee is not None else None)
         self.year.choices = [SelectChoice("", gettext("All years"))] + [
             SelectChoice(str(y), str(y)) for y in years_with_proposals(user, committee_id, zone)]
         self._committee_id = committee_id
         return self
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the organisation typed or picked (among those the reader's proposals name)."""
+        if not super().validate(extra_validators):
+            return False
+        if self.organisation.empty:
+            return True
+        scope = self._organisations
+        self._organisation_id = resolve(self.organisation, lambda text: lookup.resolve_organisation(text, scope),
+                                        by_id=lambda i: lookup.organisation_by_id(i, scope))
+        return self._organisation_id is not None
 
     def wanted(self) -> ProposalFilter:
         """The validated form as the domain's filter (call after validate())."""
@@ -102,7 +102,7 @@ class ProposalListForm(FlaskForm):
             committee_id = self._committees[self.committee.data]
         return ProposalFilter(
             committee_id=committee_id, state=self.state.data or "",
-            organisation_id=int(self.organisation.data) if self.organisation.data else None,
+            organisation_id=self._organisation_id,
             year=int(self.year.data) if self.year.data else None, q=(self.q.data or "").strip(),
             sort=self.sort.data or "newest")
 

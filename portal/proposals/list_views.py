@@ -18,22 +18,25 @@ from datetime import datetime
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from committees import lookup
 from committees.db import utcnow
 from committees.errors import DomainError
 from committees.models import Committee
 from committees.models.proposals import Proposal
 from committees.policy import person_of
-from committees.proposal_lists import ProposalFilter, all_proposals, page_proposals, pending_invitations
+from committees.proposal_lists import (ProposalFilter, all_proposals, organisations_with_proposals, page_proposals,
+                                       pending_invitations)
 from portal.downloads import csv_response
 from portal.forms import apply_domain_error
 from portal.loaders import committee_or_404, user
+from portal.lookup import suggestions_response
 from portal.minutes.forms import reader_zone
 from portal.paging import page_args
 from portal.proposals import bp
 from portal.proposals.list_forms import ProposalListForm
 
 PER_PAGE, MAX_PER_PAGE = 25, 100
-FILTER_ARGS = ("q", "state", "committee", "organisation", "year", "sort")
+FILTER_ARGS = ("q", "state", "committee", "organisation", "organisation_id", "year", "sort")
 SHOW_ENDPOINT = "proposals.show_proposal"
 NEW_ENDPOINT = "proposals.new_proposal"
 
@@ -87,6 +90,15 @@ def list_proposals():
 def committee_proposals(slug: str):
     committee = committee_or_404(slug, "committee.view")
     return _render(committee, *_form(committee))
+
+
+@bp.route("/proposals/organisations.json")
+def suggest_organisations():
+    """The organisation filter's suggestions: organisations named by proposals the reader sees (`?committee=`:
+    in that committee, which the reader must see)."""
+    committee = committee_or_404(request.args["committee"], "committee.view") if request.args.get("committee") else None
+    return suggestions_response(lookup.suggest_organisations,
+                                organisations_with_proposals(user(), committee.id if committee else None))
 
 
 # -- CSV -------------------------------------------------------------------------------------------------------------

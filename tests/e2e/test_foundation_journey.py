@@ -31,3 +31,17 @@ def test_keyboard_skip_link_moves_focus_to_main(live_server, page, world):
     assert "skip-link" in focused
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_cochair_gives_a_role_through_the_type_ahead_field(live_server, page, world):
+    """The roster's person field asks for suggestions as one types, and sends the id of the one taken."""
+    sign_in(page, live_server, world.cochair.email, f.PASSWORD)
+    page.goto(f"{live_server}/committees/{world.committee.slug}/roster")
+    page.fill("#role-person", "nick")
+    suggestion = page.locator("#role-person-options option[value='Nick Nobody (UAI)']")
+    expect(suggestion).to_have_count(1)
+    page.fill("#role-person", "Nick Nobody (UAI)")  # what taking the suggestion does
+    expect(page.locator("#role-person_id")).to_have_value(str(world.non_member.id))
+    with page.expect_navigation():
+        page.click("#role-submit")
+    expect(page.locator("body")).to_contain_text("Nick Nobody now has the role: Observer.")

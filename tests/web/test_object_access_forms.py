@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from committees.db import db
-from committees.models import CommitteeRole, Membership
+from committees.models import CommitteeRole, Membership, Organisation, Person
 from committees.services import agendas as agenda_svc
 from committees.services import meetings as meeting_svc
 from committees.services import proposals as proposal_svc
@@ -185,7 +185,7 @@ def attempts(foreign, harvested, holes: bool) -> tuple[list[str], int, list[str]
             if kind not in values or _known_hole(form.action, name) != holes:
                 continue
             data = tampered(form, name, values[kind])
-            if data is None:
+            if data is None or _suggested(client, form, name, kind, values[kind]):
                 offered.append(f"{form.action} {name}")
                 continue
             before = snapshot()
@@ -202,6 +202,19 @@ def attempts(foreign, harvested, holes: bool) -> tuple[list[str], int, list[str]
                 wrong.append(f"{role} {form.action} {name}={values[kind]}: {response.status_code}"
                              + (f", wrote to {written}" if written else ""))
     return wrong, tried, offered
+
+
+def _suggested(client, form: HtmlForm, name: str, kind: str, value) -> bool:
+    """Whether a type-ahead field offers the object: its suggestions for the object's name include it (a co-chair
+    may add any active organisation to the committee, or give any active person a role)."""
+    lookup = next((f.lookup for f in form.fields if f.lookup and f"{f.name}_id" == name), "")
+    if not lookup:
+        return False
+    model, column = {"organisation_id": (Organisation, Organisation.name),
+                     "person_id": (Person, Person.full_name)}[kind]
+    text = db.session.scalar(select(column).where(model.id == value))
+    results = client.get(lookup, query_string={"q": text}).get_json()["results"]
+    return value in [r["id"] for r in results]
 
 
 def test_foreign_ids_in_forms_are_refused(foreign, harvested):

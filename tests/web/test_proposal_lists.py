@@ -150,7 +150,7 @@ def test_filters_and_sorts(login_as, world, mix):
     assert shown("state=in_committee") == ["Private dentist", "Under review schools", "Submitted housing"]
     assert shown("state=adopted") == ["Adopted interpreters", "Private clinic"]
     assert shown("state=forwarded&committee=access-legal") == ["Forwarded legal aid"]
-    assert shown(f"organisation={world.municipal.id}") == ["Adopted interpreters", "Under review schools"]
+    assert shown(f"organisation_id={world.municipal.id}") == ["Adopted interpreters", "Under review schools"]
     assert shown("year=2026") == ["Adopted interpreters"]
     assert shown("q=LEGAL") == ["Forwarded legal aid"]
     html = html_of(client, f"{LIST}?q=legal&state=public")[1]
@@ -160,14 +160,46 @@ def test_filters_and_sorts(login_as, world, mix):
     mix["submitted"].cosponsors.append(ProposalCosponsor(organisation=world.municipal,
                                                          status=CosponsorStatus.ACCEPTED))
     db.session.commit()
-    assert "Submitted housing" in shown(f"organisation={world.municipal.id}")
+    assert "Submitted housing" in shown(f"organisation_id={world.municipal.id}")
     html = html_of(client, f"{COMMITTEE_LIST}?state=under_review")[1]
     assert titles(html) == ["Under review schools"]
     assert "With: Athens Social Services Directorate" in html_of(client, LIST)[1]
 
 
+def test_the_organisation_filter_is_typed_with_suggestions_from_visible_proposals(client, login_as, world, mix):
+    """No list of every organisation on the page: a type-ahead field whose suggestions (and typed text) only name
+    organisations of proposals the reader may see."""
+    chair = login_as(world.cochair)
+    html = html_of(chair, LIST)[1]
+    field = re.search(r'<input[^>]*name="organisation"[^>]*>', html).group(0)
+    assert 'data-lookup="/proposals/organisations.json"' in field
+    suggest_here = f'data-lookup="/proposals/organisations.json?committee={world.committee.slug}"'
+    assert html_of(chair, COMMITTEE_LIST)[1].count(suggest_here) == 1
+    suggest = "/proposals/organisations.json?q="
+    assert [r["label"] for r in chair.get(suggest + "athens").get_json()["results"]] == [
+        "Athens Social Services Directorate (ASSD)", "Solidarity Now Athens (SNA)"]
+    # the public sees only what public proposals name; a private committee is not revealed
+    assert [r["label"] for r in login_as(world.coordinator).get(suggest + "institute").get_json()["results"]] == [
+        "Unrelated Academic Institute (UAI)"]  # its proposals are in the private committee
+    assert chair.get(suggest + "institute").get_json()["results"] == []
+    assert client.get(suggest + "institute").get_json()["results"] == []
+    assert len(client.get(suggest + "athens").get_json()["results"]) == 2  # both have public proposals
+    assert client.get(suggest + "athens&committee=health").status_code in (302, 404)
+    # typed, in part: the list filters and the box then shows the organisation's label
+    response, html = html_of(chair, f"{LIST}?organisation=social+services")
+    assert response.status_code == 200 and titles(html) == ["Adopted interpreters", "Under review schools"]
+    assert 'value="Athens Social Services Directorate (ASSD)"' in html
+    # several match: they are offered to choose from, and the text is kept
+    response, html = html_of(chair, f"{LIST}?organisation=athens")
+    assert response.status_code == 400 and "Several match" in html and 'value="athens"' in html
+    assert f'name="organisation_id" id="organisation-match-{world.municipal.id}"' in html
+    response, html = html_of(chair, f"{LIST}?organisation=athens&organisation_id={world.municipal.id}")
+    assert response.status_code == 200 and titles(html) == ["Adopted interpreters", "Under review schools"]
+
+
 @pytest.mark.parametrize("query", ["state=nonsense", "state=DRAFT", "sort=id;drop", "committee=nowhere",
-                                   "organisation=abc", "organisation=999999", "year=abc", "year=1999",
+                                   "organisation_id=abc", "organisation_id=999999", "organisation=no+such+organisation",
+                                   "year=abc", "year=1999",
                                    "q=" + "x" * 201])
 def test_bad_filters_are_400_with_the_form_kept(login_as, world, mix, query):
     client = login_as(world.cochair)

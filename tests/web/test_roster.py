@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from committees.db import db
+from committees.db import db, utcnow
 from committees.models import AuditEntry, CommitteeRole, CommitteeRoleKind, Membership, MembershipStatus
 from tests import factories as f
 from tests.conftest import ROLES
@@ -139,35 +139,35 @@ def test_roster_query_count_does_not_grow_with_members(app, world, login_as, rol
     assert small <= ROSTER_STATEMENTS[role], small
 
 
-def test_roster_choices_are_the_separate_reads_in_two_statements(app, world):
-    """The management forms' choices (queries.roster_choices) are what organisations_joinable, active_memberships,
-    representative_candidates and active_people give, in the same order."""
+def test_roster_choices_come_in_two_statements_with_their_organisations(app, world):
+    """The management forms' lists (queries.roster_choices): the active memberships and the people who may represent
+    them, their organisations loaded with them; organisations to add and people to give roles are typed instead."""
     from committees import queries
 
     _grow(world, 3)
     retired = f.make_org("Retired member", active=False)  # an inactive organisation that is still an active member
     f.make_membership(world.committee, retired)
-    f.make_person(org=retired)
-    f.make_org("Inactive outsider", active=False)
+    staff = f.make_person(org=retired)
     gone = f.make_person(org=world.ngo)
     gone.active = False
     db.session.commit()
+    db.session.expire_all()
     committee = db.session.get(type(world.committee), world.committee.id)
     with count_queries() as statements:
         choices = queries.roster_choices(committee)
-    assert len(statements) == 2
+        labels = [p.organisation.label for p in choices.candidates] + [m.organisation.label
+                                                                        for m in choices.memberships]
+    assert len(statements) == 2 and len(labels) >= 8
 
     def ids(rows):
         return [row.id for row in rows]
 
-    assert ids(choices.joinable) == ids(queries.organisations_joinable(committee))
     assert ids(choices.memberships) == ids(queries.active_memberships(committee))
-    assert ids(choices.candidates) == ids(queries.representative_candidates(committee))
-    assert ids(choices.people) == ids(queries.active_people())
     assert retired.id in [m.organisation_id for m in choices.memberships]
-    assert retired.id not in ids(choices.joinable)
-    assert gone.id not in ids(choices.candidates) + ids(choices.people)
-    assert len(choices.candidates) >= 6 and len(choices.joinable) >= 2
+    assert staff.id in ids(choices.candidates) and world.representative.id in ids(choices.candidates)
+    assert gone.id not in ids(choices.candidates) and world.non_member.id not in ids(choices.candidates)
+    names = [(p.organisation.name, p.full_name) for p in choices.candidates]
+    assert names == sorted(names)
 
 
 def test_csv_query_count_does_not_grow_with_members(app, world, login_as):
@@ -179,18 +179,92 @@ def test_csv_query_count_does_not_grow_with_members(app, world, login_as):
 
 # -- managing members --------------------------------------------------------------------------
 
+def _lookup_input(page: str, name: str) -> str:
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+
+
 def test_cochair_adds_a_member_organisation(world, login_as):
     c = login_as(world.cochair)
     page = c.get(ROSTER).get_data(as_text=True)
-    select_ = re.search(r'<select[^>]*name="organisation_id".*?</select>', page, re.S).group(0)
-    assert f'<option value="{world.outsider_org.id}">Unrelated Academic Institute (UAI)</option>' in select_
-    assert "Solidarity Now Athens" not in select_  # already an active member
+    field = _lookup_input(page, "organisation")
+    assert 'type="text"' in field and 'list="member-organisation-options"' in field
+    assert f'data-lookup="{BASE}/roster/organisations.json"' in field
+    assert '<select' not in page.split('id="member-organisation"')[1].split("</form>")[0]  # no list of organisations
+    suggested = c.get(f"{BASE}/roster/organisations.json?q=institute").get_json()["results"]
+    assert suggested == [{"id": world.outsider_org.id, "label": "Unrelated Academic Institute (UAI)"}]
+    assert c.get(f"{BASE}/roster/organisations.json?q=solidarity").get_json()["results"] == []  # a member already
     response = c.post_form(f"{BASE}/members", {"organisation_id": world.outsider_org.id, "note": "Welcome"})
     assert response.status_code == 302
     membership = membership_of(world.committee, world.outsider_org)
     assert membership.status == MembershipStatus.ACTIVE and membership.note == "Welcome"
     [entry] = audit("membership.add")
     assert entry.actor_id == world.cochair.id and entry.committee_id == world.committee.id
+
+
+@pytest.mark.parametrize("typed", ["Unrelated Academic Institute (UAI)", "unrelated academic institute", "UAI",
+                                   "  academic   inst "])
+def test_add_member_by_typing_without_javascript(world, login_as, typed):
+    """The label as suggested, the exact name or short name, or a part that only one organisation matches."""
+    response = login_as(world.cochair).post_form(f"{BASE}/members", {"organisation": typed, "organisation_id": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert membership_of(world.committee, world.outsider_org).status == MembershipStatus.ACTIVE
+
+
+def test_add_member_by_typing_lists_the_matches_when_several_match(world, login_as):
+    second = f.make_org("Unrelated Youth Institute", short_name="UYI")
+    c = login_as(world.cochair)
+    response = c.post_form(f"{BASE}/members", {"organisation": "institute", "note": "Keep me"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Several match “institute”" in page and "Keep me" in page
+    assert 'value="institute"' in _lookup_input(page, "organisation")  # the text is kept
+    for org in (world.outsider_org, second):
+        assert f'type="radio" name="organisation_id" id="member-organisation-match-{org.id}" value="{org.id}"' in page
+    assert audit("membership.add") == []
+    picked = c.post_form(f"{BASE}/members", {"organisation": "institute", "organisation_id": ["", str(second.id)]})
+    assert picked.status_code == 302
+    assert membership_of(world.committee, second).status == MembershipStatus.ACTIVE
+
+
+def test_add_member_by_typing_what_matches_nothing_keeps_the_text(world, login_as):
+    c = login_as(world.cochair)
+    # Solidarity Now Athens is a member already: it is not among the organisations that may be added
+    for typed in ("Solidarity Now Athens", "no such thing", "100%_"):
+        response = c.post_form(f"{BASE}/members", {"organisation": typed, "note": "Kept"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400 and "Nothing matches" in page and "Kept" in page
+        assert 'aria-invalid="true"' in _lookup_input(page, "organisation")
+    assert c.post_form(f"{BASE}/members", {"organisation": "x", "organisation_id": "12ab"}).status_code == 400
+    assert audit("membership.add") == []
+
+
+def test_people_suggestions_and_roles_by_typing(world, login_as):
+    c = login_as(world.cochair)
+    page = c.get(ROSTER).get_data(as_text=True)
+    assert f'data-lookup="{BASE}/roster/people.json"' in _lookup_input(page, "person")
+    assert "Nick Nobody" not in page  # nobody outside the committee is listed on the page
+    by_org = c.get(f"{BASE}/roster/people.json?q=UAI").get_json()["results"]
+    assert [r["label"] for r in by_org] == ["Nick Nobody (UAI)", "Olga Observer (UAI)", "Omar Other (UAI)"]
+    assert c.get(f"{BASE}/roster/people.json?q=n").get_json()["results"] == []  # two characters at least
+    response = c.post_form(f"{BASE}/roles", {"person": "nick nob", "role": "observer"})
+    assert response.status_code == 302
+    assert role_of(world.non_member, world.committee, CommitteeRoleKind.OBSERVER) is not None
+    twice = c.post_form(f"{BASE}/roles", {"person": "Nick Nobody (UAI)", "role": "observer"})
+    page = twice.get_data(as_text=True)
+    assert twice.status_code == 409 and "already has that role" in page
+    assert 'value="Nick Nobody (UAI)"' in _lookup_input(page, "person")
+    assert 'id="role-person-error"' in page  # next to the field, not only at the top
+
+
+def test_people_suggestions_leave_out_deactivated_and_anonymised_people(world, login_as):
+    gone = f.make_person(org=world.outsider_org, name="Nadia Gone")
+    gone.active = False
+    erased = f.make_person(org=world.outsider_org, name="Nadia Erased")
+    erased.anonymised_at = utcnow()
+    db.session.commit()
+    c = login_as(world.coordinator)
+    assert c.get(f"{BASE}/roster/people.json?q=nadia").get_json()["results"] == []
+    response = c.post_form(f"{BASE}/cochairs", {"person": "Nadia Gone"})
+    assert response.status_code == 400 and "Nothing matches" in response.get_data(as_text=True)
 
 
 def test_add_member_errors_keep_the_input(world, login_as):

@@ -17,6 +17,8 @@ Expected per role:
   GET  /committees/<c>/roster.csv         secretary, cochair, coordinator, admin 200; others 403; public LOGIN
   POST /committees/<c>/members, members/decide, members/status, representatives, roles, roles/remove
                                           cochair, coordinator, admin allowed; others 403; public LOGIN
+  GET  /committees/<c>/roster/organisations.json, roster/people.json (type-ahead suggestions)
+                                          cochair, coordinator, admin 200; others 403; public LOGIN
   POST /committees/<c>/cochairs           coordinator, admin allowed; others 403; public LOGIN
   GET  /organisations                     signed in 200; public LOGIN
   GET  /organisations/<id>                signed in 200; public LOGIN; unknown id 404 for everyone
@@ -60,6 +62,10 @@ EXPECTATIONS = [
     get("bodies.show_roster", private("/roster"), signed_in(200, public=404), label="private"),
     get("bodies.export_roster", committee("/roster.csv"), only(ROSTER_EDITORS)),
     get("bodies.export_roster", private("/roster.csv"), only(COORDINATORS, public=404), label="private"),
+    get("bodies.suggest_organisations", committee("/roster/organisations.json?q=ab"), only(MANAGERS)),
+    get("bodies.suggest_people", committee("/roster/people.json?q=ab"), only(MANAGERS)),
+    get("bodies.suggest_people", private("/roster/people.json?q=ab"), only(COORDINATORS, public=404),
+        label="private"),
     post("bodies.add_member", committee("/members"), only(MANAGERS, ALLOWED)),
     post("bodies.decide_membership", committee("/members/decide"), only(MANAGERS, ALLOWED)),
     post("bodies.set_membership_status", committee("/members/status"), only(MANAGERS, ALLOWED)),
