@@ -28,8 +28,9 @@ class LookupWidget:
         if field.lookup_url:
             kwargs.update({"data-lookup": field.lookup_url, "data-lookup-id": field.id_field_id})
         hidden = html_params(type="hidden", name=field.id_name, id=field.id_field_id, value="")
-        return Markup(f"<input {html_params(**kwargs)}><input {hidden}>"  # nosec B704: html_params escapes
-                      f'<datalist id="{escape(options)}"></datalist>')
+        datalist = f'<datalist id="{escape(options)}"></datalist>'
+        # html_params escapes every attribute value, and the datalist's id is escaped just above
+        return Markup(f"<input {html_params(**kwargs)}><input {hidden}>{datalist}")  # nosec B704
 
 
 class LookupField(Field):
