@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, true
@@ -206,11 +206,23 @@ def page_public_proposals(wanted: ProposalFilter, page: int = 1, per_page: int =
 
 def years_with_proposals(user: Any, committee_id: int | None = None, zone: tzinfo = timezone.utc) -> list[int]:
     """The years (reader's zone) of the proposals `user` may see, newest first (the year filter's choices)."""
-    stmt = _visible(user).with_only_columns(_filed_at())
+    stmt = _visible(user).with_only_columns(local_year(_filed_at(), zone))
     if committee_id is not None:
         stmt = stmt.where(Proposal.committee_id == committee_id)
-    return sorted({as_utc(at).astimezone(zone).year for at in db.session.scalars(stmt.distinct()) if at},
-                  reverse=True)
+    return sorted({int(year) for year in db.session.scalars(stmt.distinct()) if year is not None}, reverse=True)
+
+
+def local_year(column, zone: tzinfo):
+    """The year of a UTC timestamp `column` in `zone`, computed by the database (a few distinct years come back
+    instead of every timestamp). PostgreSQL converts by the zone's name; SQLite, which knows no zones, shifts by the
+    zone's offset at New Year, when the year changes (exact but for a zone that changed its winter offset)."""
+    name = getattr(zone, "key", None)
+    if db.session.get_bind().dialect.name == "postgresql" and name:
+        return func.extract("year", func.timezone(name, column))
+    offset = zone.utcoffset(datetime(utcnow().year, 1, 1)) or timedelta(0)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("year", func.timezone("UTC", column) + offset)
+    return func.strftime("%Y", column, f"{int(offset.total_seconds() // 60):+d} minutes")
 
 
 def pending_invitations(user: Any) -> list[Proposal]:

@@ -135,6 +135,9 @@ def test_filters_sorts_and_pages(world):
     assert ids(q="100%") == [c.id] and ids(q="_") == [c.id] and ids(q="ALPHA") == [b.id] and ids(q="%") == [c.id]
     assert years_with_proposals(coord) == [2025, 2024]
     assert years_with_proposals(coord, world.committee.id, ZoneInfo("Europe/Athens")) == [2025, 2024]
+    assert years_with_proposals(coord, world.committee.id) == [2024]  # the same proposals in UTC
+    assert years_with_proposals(coord, world.committee.id, timezone(timedelta(hours=1))) == [2025, 2024]
+    assert years_with_proposals(coord, world.committee.id, timezone(timedelta(hours=-5))) == [2024]
     page = page_proposals(coord, ProposalFilter(), page=2, per_page=3)
     assert _ids(page) == [a.id] and page.total == 4 and page.pages == 2 and page.has_prev and not page.has_next
     assert _ids(page_proposals(coord, ProposalFilter(), page=9, per_page=3)) == []
