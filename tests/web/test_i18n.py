@@ -391,3 +391,23 @@ def test_emails_are_written_in_the_recipients_language(app):
             "recipient": f.make_person(name="Ελένη Παππά"), "token": "x", "expires_hours": 2})
     assert subject == "Επιλέξτε νέο κωδικό πρόσβασης για την πύλη ACCMR Portal"
     assert "μέσα σε 2 ώρες" in text
+
+
+def test_templates_follow_force_locale_and_refresh_within_a_request(app):
+    """Templates look the request's translations up once (portal.i18n.request_translations); a mail written in
+    the recipient's language inside a request (force_locale) still gets that language, and the page's afterwards."""
+    from flask_babel import force_locale
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string("{{ _('Agenda') }}") == "Agenda"
+        with force_locale("el"):
+            assert render_template_string("{{ _('Agenda') }}") == "Ημερήσια διάταξη"
+            with force_locale("ar"):
+                assert render_template_string("{{ _('Agenda') }}") != "Agenda"
+            assert render_template_string("{{ ngettext('%(num)d proposal', '%(num)d proposals', 2) }}").endswith(
+                "προτάσεις")
+        assert render_template_string("{{ _('Agenda') }}") == "Agenda"
+        from flask import session
+        session["lang"] = "el"
+        refresh()
+        assert render_template_string("{{ _('Agenda') }}") == "Ημερήσια διάταξη"
