@@ -94,15 +94,14 @@ def scope_committees(scope: Scope) -> list[Any]:
 
 
 def scope_organisations(scope: Scope) -> list[Any]:
-    """(id, name) of the organisations to filter by, by name: every one for the whole dashboard; else those
-    belonging to a committee in scope or whose people hold a role in one."""
-    stmt = select(Organisation.id, Organisation.name)
-    if not scope.everything:
-        members = select(Membership.organisation_id).where(scope.condition(Membership.committee_id))
-        people = (select(Person.organisation_id).join(CommitteeRole, CommitteeRole.person_id == Person.id)
-                  .where(scope.condition(CommitteeRole.committee_id)))
-        stmt = stmt.where(or_(Organisation.id.in_(members), Organisation.id.in_(people)))
-    return list(db.session.execute(stmt.order_by(Organisation.name, Organisation.id)))
+    """The organisation filter's scope (committees/lookup.py conditions): every organisation for the whole
+    dashboard; else those belonging to a committee in scope or whose people hold a role in one."""
+    if scope.everything:
+        return []
+    members = select(Membership.organisation_id).where(scope.condition(Membership.committee_id))
+    people = (select(Person.organisation_id).join(CommitteeRole, CommitteeRole.person_id == Person.id)
+              .where(scope.condition(CommitteeRole.committee_id)))
+    return [or_(Organisation.id.in_(members), Organisation.id.in_(people))]
 
 
 def owner_name(scope: Scope, person_id: int) -> str | None:

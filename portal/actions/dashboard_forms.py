@@ -1,6 +1,7 @@
 """The action dashboard's filter form: read from the query string (GET, no CSRF: reading changes nothing)."""
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,8 +9,10 @@ from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from committees import lookup
 from committees.dashboard import Filters
 from committees.models.actions import ActionPriority, ActionStatus
+from portal.lookup import LookupField, resolve
 
 
 class DashboardFilterForm(FlaskForm):
@@ -17,30 +20,41 @@ class DashboardFilterForm(FlaskForm):
         csrf = False
 
     committee = SelectField(_l("Committee"), choices=[], default="")
-    organisation = SelectField(_l("Organisation"), choices=[], default="")
+    organisation = LookupField(_l("Organisation"), required=False, description=_l("Type part of its name."))
     status = SelectField(_l("Status"), choices=[], default="")
     priority = SelectField(_l("Priority"), choices=[], default="")
     owner = IntegerField(_l("Owner"), widget=HiddenInput(), validators=[Optional(), NumberRange(min=1)])
 
     def fill_choices(self, committees: list, organisations: list, everything: bool) -> DashboardFilterForm:
-        """`committees`: (id, name, slug) in the user's scope (`everything`: all of them); `organisations`:
-        (id, name)."""
+        """`committees`: (id, name, slug) in the user's scope (`everything`: all of them); `organisations`: the
+        conditions of the organisations in scope (committees.dashboard.scope_organisations), typed, not listed."""
         every = gettext("All committees") if everything else gettext("All my committees")
         self.committee.choices = [SelectChoice("", every)] + [
             SelectChoice(c.slug, c.name) for c in committees]
-        self.organisation.choices = [SelectChoice("", gettext("All organisations"))] + [
-            SelectChoice(str(o.id), o.name) for o in organisations]
+        self._organisations, self._organisation_id = organisations, None
+        self.organisation.lookup_url = url_for("actions.suggest_dashboard_organisations")
         self.status.choices = [SelectChoice("", gettext("Any status"))] + [
             SelectChoice(s.value, gettext(s.title)) for s in ActionStatus]
         self.priority.choices = [SelectChoice("", gettext("Any priority"))] + [
             SelectChoice(p.value, gettext(p.title)) for p in ActionPriority]
         return self
 
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the organisation typed or picked (among those in the dashboard's scope)."""
+        if not super().validate(extra_validators):
+            return False
+        if self.organisation.empty:
+            return True
+        scope = self._organisations
+        self._organisation_id = resolve(self.organisation, lambda text: lookup.resolve_organisation(text, scope),
+                                        by_id=lambda i: lookup.organisation_by_id(i, scope))
+        return self._organisation_id is not None
+
     def filters(self, committee_ids: dict[str, int]) -> Filters:
         """The validated form as domain filters; `committee_ids` maps slugs in scope to ids."""
         return Filters(
             committee_id=committee_ids.get(self.committee.data) if self.committee.data else None,
-            organisation_id=int(self.organisation.data) if self.organisation.data else None,
+            organisation_id=self._organisation_id,
             status=ActionStatus(self.status.data) if self.status.data else None,
             priority=ActionPriority(self.priority.data) if self.priority.data else None,
             owner_person_id=self.owner.data or None)

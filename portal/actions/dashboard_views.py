@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from committees import dashboard as dash
+from committees import lookup
 from committees.db import db, utcnow
 from committees.models import Committee
 from committees.paging import Pager
@@ -27,6 +28,7 @@ from portal.actions.dashboard_forms import DashboardFilterForm
 from portal.downloads import csv_response
 from portal.charts import Bar, grouped_bars
 from portal.loaders import ensure, user
+from portal.lookup import suggestions_response
 from portal.paging import page_args
 
 VIEWS = ("overview", "overdue", "due_soon", "by_committee", "by_organisation")
@@ -157,6 +159,13 @@ def _render(board: Board, view: str, status: int = 200, **context):
         "actions/dashboard.html", board=board, view=view, views=VIEWS, dash_url=dash_url, csv_url=csv_url,
         item_url=item_url, owner_name=dash.owner_name(board.scope, owner) if owner else None,
         chart_box=(WIDTH, HEIGHT), **context), status
+
+
+@bp.route("/dashboard/organisations.json")
+def suggest_dashboard_organisations():
+    """The organisation filter's suggestions: organisations in the reader's dashboard scope."""
+    ensure("dashboard.view")
+    return suggestions_response(lookup.suggest_organisations, dash.scope_organisations(dash.scope_for(user())))
 
 
 @bp.route("/dashboard")

@@ -92,7 +92,7 @@ def test_breakdowns(world, data, login_as):
     orgs = page(client, "/dashboard?view=by_organisation")
     assert rows(orgs) == ["Athens Social Services Directorate", "Solidarity Now Athens",
                           "Unrelated Academic Institute", "No organisation"]
-    assert f'view=overdue&amp;organisation={world.ngo.id}' in orgs  # the count links to the filtered list
+    assert f'view=overdue&amp;organisation_id={world.ngo.id}' in orgs  # the count links to the filtered list
 
 
 def test_cochair_sees_only_their_committees(world, data, login_as):
@@ -112,8 +112,12 @@ def test_cochair_sees_only_their_committees(world, data, login_as):
 
 def test_filters(world, data, login_as):
     client = login_as(world.coordinator)
-    municipal = page(client, f"/dashboard?view=by_committee&organisation={world.municipal.id}")
+    municipal = page(client, f"/dashboard?view=by_committee&organisation_id={world.municipal.id}")
     assert re.findall(r'<td class="text-end">(?:<a [^>]*>)?(\d+)', municipal.split("dashboard-breakdown")[1]) == [
+        "2", "1", "1", "1", "3"]
+    assert 'value="Athens Social Services Directorate (ASSD)"' in municipal  # the picked organisation, by name
+    typed = page(client, "/dashboard?view=by_committee&organisation=social+services")
+    assert re.findall(r'<td class="text-end">(?:<a [^>]*>)?(\d+)', typed.split("dashboard-breakdown")[1]) == [
         "2", "1", "1", "1", "3"]
     health = page(client, "/dashboard?view=overdue&committee=health")
     assert rows(health) == ["Vaccination leaflet"]
@@ -141,10 +145,28 @@ def test_sorting_and_pagination(world, data, login_as):
     assert rows(page(client, "/dashboard?view=overdue&per_page=100000")) != []  # clamped, not refused
 
 
+def test_the_organisation_filter_suggests_only_organisations_in_scope(world, data, login_as):
+    """Typed with suggestions (no list of every organisation on the page): a co-chair's are the organisations of
+    their committees; a coordinator's every one."""
+    far = f.make_org("Network far away", short_name="NFA")  # nothing to do with the co-chair's committee
+
+    def labels(client):
+        return [r["label"] for r in client.get("/dashboard/organisations.json?q=nfa").get_json()["results"]]
+
+    assert labels(login_as(world.coordinator)) == ["Network far away (NFA)"]
+    chair = login_as(world.cochair)
+    assert labels(chair) == []
+    html = page(chair, "/dashboard")
+    assert 'data-lookup="/dashboard/organisations.json"' in html and "<option value=\"" + str(world.ngo.id) not in html
+    page(chair, f"/dashboard?organisation_id={far.id}", 400)  # outside the scope
+    page(chair, "/dashboard?organisation=network+far", 400)
+
+
 @pytest.mark.parametrize("query", [
     "view=everything", "view=overdue&sort=due_on;drop", "view=by_committee&sort=due", "view=overdue&dir=up",
     "view=overdue&page=0", "view=overdue&page=abc", "per_page=-1", "page=100001", "organisation=abc",
-    "organisation=999999", "status=lost", "priority=urgent", "owner=-3", "owner=abc",
+    "organisation_id=999999", "organisation_id=abc", "organisation=athens", "status=lost", "priority=urgent",
+    "owner=-3", "owner=abc",
 ])
 def test_hostile_parameters_are_400(world, data, login_as, query):
     page(login_as(world.coordinator), f"/dashboard?{query}", 400)
@@ -217,7 +239,7 @@ def _bulk(world, n):
 
 URLS = ["/dashboard", "/dashboard?view=overdue&sort=owner", "/dashboard?view=due_soon&per_page=100",
         "/dashboard?view=by_committee", "/dashboard?view=by_organisation&sort=overdue&dir=desc",
-        "/dashboard?view=overdue&organisation=1", "/dashboard/overdue.csv", "/dashboard/quarters.csv"]
+        "/dashboard?view=overdue&organisation_id=1", "/dashboard/overdue.csv", "/dashboard/quarters.csv"]
 
 
 def _counts(client):

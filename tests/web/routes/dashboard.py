@@ -16,6 +16,7 @@ VIEWERS = ("cochair", *COORDINATORS)
 
 EXPECTATIONS = [
     get("actions.dashboard", const("/dashboard"), only(VIEWERS)),
+    get("actions.suggest_dashboard_organisations", const("/dashboard/organisations.json?q=athens"), only(VIEWERS)),
     get("actions.dashboard", const("/dashboard?view=by_organisation&committee=access-legal"), only(VIEWERS),
         label="own committee"),
     get("actions.dashboard", const("/dashboard?view=overdue&committee=health"), only(COORDINATORS),
