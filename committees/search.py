@@ -258,36 +258,52 @@ def search(user: Any, query: str | None, kinds=None, committee: Committee | int 
         return Results(text, [], [], page, per_page, 0, {})
     engine = _engine(terms)
     filters = _filters(committee, year, zone)
-    found = (select(SE.id, SE.kind, SE.object_id).select_from(engine.source())
-             .where(engine.match(), *filters).cte("found"))
-    counts = {SearchKind(kind): n for kind, n in db.session.execute(
-        select(found.c.kind, func.count()).where(_visible_among(user, found)).group_by(found.c.kind))}
+    hits, counts = _page(user, engine, filters, wanted, page, per_page)
+    if counts is None:  # no row on this page (beyond the last, or no match of the kinds asked for): count alone
+        counts = _counts(user, engine, filters)
     total = sum(n for kind, n in counts.items() if not wanted or kind in wanted)
-    hits = _page(user, engine, filters + ([SE.kind.in_(wanted)] if wanted else []), page, per_page) if total else []
     return Results(text, terms, hits, page, per_page, total, counts)
 
 
-def _page(user: Any, engine, filters: list, page: int, per_page: int) -> list[Hit]:
-    """The page of hits: the matching entries ranked (a CTE), the visible ones ordered and cut, then their
-    committee and highlighted text (computed for the page only)."""
+def _counts(user: Any, engine, filters: list) -> dict[SearchKind, int]:
+    found = (select(SE.id, SE.kind, SE.object_id).select_from(engine.source())
+             .where(engine.match(), *filters).cte("found"))
+    return {SearchKind(kind): n for kind, n in db.session.execute(
+        select(found.c.kind, func.count()).where(_visible_among(user, found)).group_by(found.c.kind))}
+
+
+def _page(user: Any, engine, filters: list, wanted: tuple, page: int,
+          per_page: int) -> tuple[list[Hit], dict[SearchKind, int] | None]:
+    """The page of hits and the visible matches per kind, in one statement: the matching entries ranked (a CTE),
+    the visible ones (a CTE both the counts and the page read, so visibility is decided once), those of the kinds
+    asked for ordered and cut, then their committee and highlighted text (computed for the page only). The counts
+    come with every row; None when the page has no row."""
     found = (select(SE.id, SE.kind, SE.object_id, SE.dated_at, engine.title_hit().label("title_hit"),
                     engine.rank().label("rank"))
              .select_from(engine.source()).where(engine.match(), *filters).cte("found"))
-    order = (desc(found.c.title_hit), found.c.rank, found.c.dated_at.is_(None), found.c.dated_at.desc(),
-             found.c.id.desc())
-    ranked = (select(found.c.id, found.c.title_hit, found.c.rank, found.c.dated_at)
-              .where(_visible_among(user, found)).order_by(*order)
+    visible = select(found).where(_visible_among(user, found)).cte("visible")
+    order = (desc(visible.c.title_hit), visible.c.rank, visible.c.dated_at.is_(None), visible.c.dated_at.desc(),
+             visible.c.id.desc())
+    ranked = (select(visible.c.id, visible.c.title_hit, visible.c.rank, visible.c.dated_at)
+              .where(*([visible.c.kind.in_(wanted)] if wanted else [])).order_by(*order)
               .limit(per_page).offset((page - 1) * per_page)).subquery("ranked")
+    per_kind = [select(func.count()).select_from(visible).where(visible.c.kind == kind).scalar_subquery()
+                .label(f"n_{kind.value}") for kind in SearchKind]
     marked_title, marked_body = engine.highlights()
     stmt = (select(SE.kind, SE.object_id, SE.meeting_id, SE.committee_id, SE.dated_at, SE.title, SE.body,
-                   ranked.c.title_hit, marked_title, marked_body, Committee.name, Committee.slug)
+                   ranked.c.title_hit, marked_title, marked_body, Committee.name, Committee.slug, *per_kind)
             .select_from(engine.source().join(ranked, ranked.c.id == SE.id)
                          .outerjoin(Committee, Committee.id == SE.committee_id))
             .order_by(desc(ranked.c.title_hit), ranked.c.rank, ranked.c.dated_at.is_(None), ranked.c.dated_at.desc(),
                       SE.id.desc()))
     if engine.needs_match_for_highlights:
         stmt = stmt.where(engine.match())
-    return [_hit(row) for row in db.session.execute(stmt)]
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return [], None
+    width = len(SearchKind)
+    counts = {kind: n for kind, n in zip(SearchKind, rows[0][-width:]) if n}
+    return [_hit(row[:-width]) for row in rows], counts
 
 
 def _hit(row) -> Hit:
