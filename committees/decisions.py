@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import contains_eager
@@ -148,13 +149,15 @@ def all_decisions(user, committee: Committee, wanted: DecisionFilter,
     return _rows(_filtered(user, committee.id, wanted, zone))
 
 
-def decision_meetings(user, committee: Committee) -> list[Meeting]:
-    """The meetings with decisions the user may see, newest first (the choices of the meeting filter)."""
+def decision_meetings(user, committee: Committee) -> list[Any]:
+    """The meetings with decisions the user may see, newest first (the choices of the meeting filter): rows of
+    id, title and starts_at (UTC), not whole meetings."""
     ids = _visible(user, committee.id).with_only_columns(Decision.meeting_id)
-    return list(db.session.scalars(select(Meeting).where(Meeting.id.in_(ids))
-                                   .order_by(Meeting.starts_at.is_(None), Meeting.starts_at.desc(), Meeting.id.desc())))
+    rows = db.session.execute(select(Meeting.id, Meeting.title, Meeting.starts_at).where(Meeting.id.in_(ids))
+                              .order_by(Meeting.starts_at.is_(None), Meeting.starts_at.desc(), Meeting.id.desc()))
+    return list(rows)
 
 
-def years_of(meetings: list[Meeting], zone: tzinfo = timezone.utc) -> list[int]:
+def years_of(meetings: list[Any], zone: tzinfo = timezone.utc) -> list[int]:
     """The years (in the reader's time zone) of these meetings, newest first."""
     return sorted({m.starts_at.astimezone(zone).year for m in meetings if m.starts_at is not None}, reverse=True)
