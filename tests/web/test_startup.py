@@ -148,3 +148,25 @@ def test_gunicorn_conf_starts_preloaded_workers_that_answer(app):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+    log = proc.stderr.read().decode()
+    assert "Warmed up: {'templates': 5, 'languages': 3}" in log, log[-3000:]  # in the master, before the fork
+
+
+def test_warm_up_loads_the_shared_templates_and_languages_without_the_database(app):
+    """portal/warmup.py, run by gunicorn's master before the fork: the layout and macros compiled, each language's
+    catalogue loaded, no statement sent."""
+    from flask_babel import force_locale, get_translations
+
+    from portal import create_app
+    from portal.warmup import warm_up
+    from tests.queries import count_queries
+
+    fresh = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    env = fresh.jinja_env
+    assert not any(key[1] == "layout.html" for key in (env.cache or {}).keys())
+    with count_queries() as statements:
+        loaded = warm_up(fresh)
+    assert statements == [] and loaded == {"templates": 5, "languages": 3}
+    assert {"layout.html", "_macros/forms.html"} <= {key[1] for key in env.cache.keys()}
+    with fresh.test_request_context("/"), force_locale("el"):
+        assert get_translations().ugettext("Agenda") == "Ημερήσια διάταξη"
