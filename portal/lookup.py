@@ -113,6 +113,25 @@ def resolve(field: LookupField, resolver: Callable[[str], lookup.Resolved],
     return None
 
 
+class OrganisationFilter:
+    """For a GET filter form with an `organisation` LookupField (mixed in before FlaskForm): after the other fields,
+    the organisation typed or picked is resolved within `organisations_scope` (committees/lookup.py conditions, set
+    by the form's fill_choices) into `organisation_id`; an empty field filters nothing."""
+
+    organisations_scope: list = []
+    organisation_id: int | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):  # type: ignore[misc]
+            return False
+        field, scope = self.organisation, self.organisations_scope  # type: ignore[attr-defined]
+        if field.empty:
+            return True
+        self.organisation_id = resolve(field, lambda text: lookup.resolve_organisation(text, scope),
+                                       by_id=lambda i: lookup.organisation_by_id(i, scope))
+        return self.organisation_id is not None
+
+
 def suggestions_response(suggest: Callable[[str, object], list[lookup.Suggestion]], scope):
     """The JSON a type-ahead field asks for: `{"results": [{"id", "label"}]}` for `?q=`, the first matches."""
     text = request.args.get("q", "")

@@ -9,13 +9,12 @@ from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from committees import lookup
 from committees.dashboard import Filters
 from committees.models.actions import ActionPriority, ActionStatus
-from portal.lookup import LookupField, resolve
+from portal.lookup import LookupField, OrganisationFilter
 
 
-class DashboardFilterForm(FlaskForm):
+class DashboardFilterForm(OrganisationFilter, FlaskForm):
     class Meta:
         csrf = False
 
@@ -31,7 +30,7 @@ class DashboardFilterForm(FlaskForm):
         every = gettext("All committees") if everything else gettext("All my committees")
         self.committee.choices = [SelectChoice("", every)] + [
             SelectChoice(c.slug, c.name) for c in committees]
-        self._organisations, self._organisation_id = organisations, None
+        self.organisations_scope, self.organisation_id = organisations, None
         self.organisation.lookup_url = url_for("actions.suggest_dashboard_organisations")
         self.status.choices = [SelectChoice("", gettext("Any status"))] + [
             SelectChoice(s.value, gettext(s.title)) for s in ActionStatus]
@@ -39,22 +38,11 @@ class DashboardFilterForm(FlaskForm):
             SelectChoice(p.value, gettext(p.title)) for p in ActionPriority]
         return self
 
-    def validate(self, extra_validators=None) -> bool:
-        """The fields, then the organisation typed or picked (among those in the dashboard's scope)."""
-        if not super().validate(extra_validators):
-            return False
-        if self.organisation.empty:
-            return True
-        scope = self._organisations
-        self._organisation_id = resolve(self.organisation, lambda text: lookup.resolve_organisation(text, scope),
-                                        by_id=lambda i: lookup.organisation_by_id(i, scope))
-        return self._organisation_id is not None
-
     def filters(self, committee_ids: dict[str, int]) -> Filters:
         """The validated form as domain filters; `committee_ids` maps slugs in scope to ids."""
         return Filters(
             committee_id=committee_ids.get(self.committee.data) if self.committee.data else None,
-            organisation_id=self._organisation_id,
+            organisation_id=self.organisation_id,
             status=ActionStatus(self.status.data) if self.status.data else None,
             priority=ActionPriority(self.priority.data) if self.priority.data else None,
             owner_person_id=self.owner.data or None)

@@ -16,7 +16,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from committees import lookup
 from committees.db import db
 from committees.decisions import MAX_QUERY
 from committees.models import Committee
@@ -24,7 +23,7 @@ from committees.models.proposals import PUBLIC_STATES, ProposalState
 from committees.proposal_lists import ProposalFilter, organisations_with_proposals, years_with_proposals
 from committees.policy import person_of
 from committees.queries import visible_committees_stmt
-from portal.lookup import LookupField, resolve
+from portal.lookup import LookupField, OrganisationFilter
 
 # Groups of states (committees.proposal_lists.STATE_GROUPS) with their labels, in the order offered.
 STATE_GROUP_LABELS = {
@@ -44,7 +43,7 @@ SORT_LABELS = {
 }
 
 
-class ProposalListForm(FlaskForm):
+class ProposalListForm(OrganisationFilter, FlaskForm):
     class Meta:
         csrf = False
 
@@ -75,25 +74,14 @@ class ProposalListForm(FlaskForm):
         else:
             self._committees = {}
             self.committee.choices = [SelectChoice("", committee.name)]
-        self._organisations = organisations_with_proposals(user, committee_id)
-        self._organisation_id = None
+        self.organisations_scope = organisations_with_proposals(user, committee_id)
+        self.organisation_id = None
         self.organisation.lookup_url = url_for("proposals.suggest_organisations",
                                                committee=committee.slug if committee is not None else None)
         self.year.choices = [SelectChoice("", gettext("All years"))] + [
             SelectChoice(str(y), str(y)) for y in years_with_proposals(user, committee_id, zone)]
         self._committee_id = committee_id
         return self
-
-    def validate(self, extra_validators=None) -> bool:
-        """The fields, then the organisation typed or picked (among those the reader's proposals name)."""
-        if not super().validate(extra_validators):
-            return False
-        if self.organisation.empty:
-            return True
-        scope = self._organisations
-        self._organisation_id = resolve(self.organisation, lambda text: lookup.resolve_organisation(text, scope),
-                                        by_id=lambda i: lookup.organisation_by_id(i, scope))
-        return self._organisation_id is not None
 
     def wanted(self) -> ProposalFilter:
         """The validated form as the domain's filter (call after validate())."""
@@ -102,7 +90,7 @@ class ProposalListForm(FlaskForm):
             committee_id = self._committees[self.committee.data]
         return ProposalFilter(
             committee_id=committee_id, state=self.state.data or "",
-            organisation_id=self._organisation_id,
+            organisation_id=self.organisation_id,
             year=int(self.year.data) if self.year.data else None, q=(self.q.data or "").strip(),
             sort=self.sort.data or "newest")
 
