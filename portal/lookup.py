@@ -62,6 +62,8 @@ class LookupField(Field):
 
     def process(self, formdata, data=None, extra_filters=None):
         super().process(formdata, data, extra_filters)
+        if self.data is not None and not isinstance(self.data, str):  # an object given to the form (obj=...)
+            self.data = getattr(self.data, "label", None) or str(self.data)
         self.chosen_id = None
         if formdata is not None:
             for value in formdata.getlist(self.id_name):
@@ -130,6 +132,16 @@ class OrganisationFilter:
         self.organisation_id = resolve(field, lambda text: lookup.resolve_organisation(text, scope),
                                        by_id=lambda i: lookup.organisation_by_id(i, scope))
         return self.organisation_id is not None
+
+
+def optional_organisation(field: LookupField) -> tuple[bool, int | None]:
+    """An optional organisation of a record (a person's): (True, None) when the field is empty or "0" was picked
+    (no organisation), (True, id) for the one picked or typed, (False, None) with the field's error otherwise."""
+    if field.chosen_id == 0 or field.empty:
+        return True, None
+    found = resolve(field, lambda text: lookup.resolve_organisation(text, []),
+                    by_id=lambda i: lookup.organisation_by_id(i, []))
+    return found is not None, found
 
 
 def suggestions_response(suggest: Callable[[str, object], list[lookup.Suggestion]], scope):

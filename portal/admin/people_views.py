@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from committees import policy
+from committees import lookup, policy
 from committees.db import db
 from committees.errors import DomainError
 from committees.models import GlobalRole, Organisation, Person
@@ -15,12 +15,12 @@ from committees.services import people
 from portal.admin import bp
 from portal.forms import apply_domain_error
 from portal.loaders import ensure, load_or_404, user
+from portal.lookup import optional_organisation, suggestions_response
 from portal.people.forms import NewPersonForm, PeopleFilterForm, PersonForm, RoleForm
 
 PER_PAGE = 25
 MAX_PER_PAGE = 100
-EDIT_FIELDS = ("email", "full_name", "organisation_id", "job_title", "phone", "language", "timezone",
-               "is_primary_contact")
+EDIT_FIELDS = ("email", "full_name", "job_title", "phone", "language", "timezone", "is_primary_contact")
 
 
 def _invitation_lifetime() -> timedelta:
@@ -36,7 +36,7 @@ def list_people():
     active = {"yes": True, "no": False}.get(filters.active.data or "")
     stmt = people.search_people_stmt(
         q=filters.q.data or "",
-        organisation_id=filters.organisation.data or None,
+        organisation_id=filters.organisation_id,
         role=GlobalRole(filters.role.data) if filters.role.data else None,
         active=active,
     )
@@ -46,11 +46,20 @@ def list_people():
                            pager=Pager(pagination.page, pagination.per_page, pagination.total or 0))
 
 
+@bp.route("/organisations.json")
+def suggest_organisations():
+    """The people pages' organisation fields: any organisation, for those who manage accounts."""
+    ensure("person.manage")
+    return suggestions_response(lookup.suggest_organisations, [])
+
+
 @bp.route("/people/new", methods=["GET", "POST"])
 def create_person():
     ensure("person.manage")
     form = NewPersonForm(may_set_role=policy.can(user(), "person.set_role"))
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    chosen, organisation_id = optional_organisation(form.organisation) if valid else (False, None)
+    if not (valid and chosen):
         return render_template("admin/people_new.html", form=form), (400 if form.is_submitted() else 200)
     role = GlobalRole(form.global_role.data)
     if role != GlobalRole.NONE:
@@ -58,11 +67,11 @@ def create_person():
     try:
         person = people.register_person(
             user(), _invitation_lifetime(), email=form.email.data, full_name=form.full_name.data,
-            organisation=db.session.get(Organisation, form.organisation_id.data or 0),
+            organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
             job_title=form.job_title.data or "", language=form.language.data, global_role=role)
     except DomainError as error:
         db.session.rollback()
-        apply_domain_error(form, error)
+        apply_domain_error(form, error, default_field="organisation" if error.field == "organisation_id" else None)
         return render_template("admin/people_new.html", form=form), error.status
     db.session.commit()
     flash(_("Account created and invitation sent to %(email)s.", email=person.email), "success")
@@ -87,14 +96,16 @@ def _person_or_404(person_id: int) -> Person:
 def edit_person(person_id: int):
     person = _person_or_404(person_id)
     form = PersonForm(person=person)
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    chosen, organisation_id = optional_organisation(form.organisation) if valid else (False, None)
+    if not (valid and chosen):
         return _render_person(person, form=form, status=400 if form.is_submitted() else 200)
-    changes = {name: form[name].data for name in EDIT_FIELDS}
+    changes = {name: form[name].data for name in EDIT_FIELDS} | {"organisation_id": organisation_id}
     try:
         people.update_person(user(), person, changes, admin_fields=True)
     except DomainError as error:
         db.session.rollback()
-        apply_domain_error(form, error)
+        apply_domain_error(form, error, default_field="organisation" if error.field == "organisation_id" else None)
         return _render_person(person, form=form, status=error.status)
     db.session.commit()
     flash(_("Saved."), "success")

@@ -1,11 +1,10 @@
 """Forms for profiles and for coordinators managing people."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     EmailField,
@@ -19,9 +18,9 @@ from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
-from committees.db import db
-from committees.models import GlobalRole, Organisation
+from committees.models import GlobalRole
 from portal.i18n import current_language
+from portal.lookup import LookupField, OrganisationFilter
 
 # Zones offered on the profile; any other valid IANA zone already stored is kept in the list.
 COMMON_TIMEZONES = (
@@ -44,11 +43,6 @@ def timezone_choices(current: str | None = None) -> list[SelectChoice]:
         if extra and extra not in zones:
             zones.insert(0, extra)
     return [SelectChoice(z, z.replace("_", " ")) for z in zones]
-
-
-def organisation_choices(none_label=None) -> list[SelectChoice]:
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
-    return [SelectChoice(0, none_label or _l("— No organisation —"))] + [SelectChoice(r.id, r.name) for r in rows]
 
 
 def role_choices(include_privileged: bool) -> list[SelectChoice]:
@@ -98,12 +92,14 @@ class ChangePasswordForm(FlaskForm):
         _unique_ids(self, "password")
 
 
-class PeopleFilterForm(Form):
+ORGANISATION_HELP = _l("Type part of its name, then choose it; leave empty for none.")
+
+
+class PeopleFilterForm(OrganisationFilter, Form):
     """The query string of the people list; anything out of range is a bad request."""
 
     q = StringField(_l("Name or email"), validators=[Optional(), Length(max=100)])
-    organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=False,
-                               validators=[Optional(), NumberRange(min=0, max=2**31 - 1)])  # an id column
+    organisation = LookupField(_l("Organisation"), required=False)
     role = SelectField(_l("Global role"), default="")
     active = SelectField(_l("Status"), default="", choices=[
         SelectChoice("", _l("Any")), SelectChoice("yes", lazy_pgettext("account", "Active")),
@@ -113,7 +109,7 @@ class PeopleFilterForm(Form):
 
     def __init__(self, formdata=None, **kwargs):
         super().__init__(formdata, **kwargs)
-        self.organisation.choices = organisation_choices(none_label=_l("Any"))
+        self.organisation.lookup_url = url_for("admin.suggest_organisations")
         self.role.choices = [SelectChoice("", _l("Any"))] + role_choices(include_privileged=True)
 
 
@@ -122,7 +118,7 @@ class PersonForm(FlaskForm):
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    organisation_id = SelectField(_l("Organisation"), coerce=int)
+    organisation = LookupField(_l("Organisation"), required=False, description=ORGANISATION_HELP)
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=50)])
     language = SelectField(_l("Preferred language"))
@@ -132,9 +128,7 @@ class PersonForm(FlaskForm):
 
     def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, obj=person, **kwargs)
-        self.organisation_id.choices = organisation_choices()
-        if self.organisation_id.data is None:
-            self.organisation_id.data = 0
+        self.organisation.lookup_url = url_for("admin.suggest_organisations")
         self.language.choices = language_choices()
         self.timezone.choices = timezone_choices(person.timezone if person is not None else None)
         if not self.timezone.data:
@@ -144,7 +138,7 @@ class PersonForm(FlaskForm):
 class NewPersonForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    organisation_id = SelectField(_l("Organisation"), coerce=int, default=0)
+    organisation = LookupField(_l("Organisation"), required=False, description=ORGANISATION_HELP)
     job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Preferred language"))
     global_role = SelectField(_l("Global role"), default=GlobalRole.NONE.value)
@@ -152,7 +146,7 @@ class NewPersonForm(FlaskForm):
 
     def __init__(self, *args, may_set_role: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = organisation_choices()
+        self.organisation.lookup_url = url_for("admin.suggest_organisations")
         self.language.choices = language_choices()
         if not self.is_submitted():
             # The invitation goes out in this language: start from the one the inviting coordinator uses.

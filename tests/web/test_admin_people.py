@@ -85,8 +85,9 @@ def test_people_list_search_and_filters(login_as, world):
     assert names("?q=CHAIR%40example") == {"Chris Chair"}
     assert names("?q=%25") == {"100% Sure"}  # a literal percent sign, not a wildcard
     assert names("?q=_") == set()
-    assert names(f"?organisation={world.ngo.id}") == {"Chris Chair", "Rita Rep", "Alex Alternate", "100% Sure"}
-    assert names(f"?organisation={world.ngo.id}&active=no") == {"100% Sure"}
+    assert names(f"?organisation_id={world.ngo.id}") == {"Chris Chair", "Rita Rep", "Alex Alternate", "100% Sure"}
+    assert names(f"?organisation_id={world.ngo.id}&active=no") == {"100% Sure"}
+    assert names("?organisation=solidarity") == names(f"?organisation_id={world.ngo.id}")  # typed, in part
     assert names("?role=coordinator") == {"Cora Coordinator"}
     assert names("?q=&organisation=&role=&active=") == {p.full_name for p in db.session.scalars(select(Person))}
 
@@ -183,7 +184,8 @@ def test_only_admins_may_create_coordinators(login_as, world, role):
     ({"email": "not an email"}, "email"),
     ({"email": "REP@example.org"}, "email"),  # taken, whatever the case
     ({"full_name": ""}, "full_name"),
-    ({"organisation_id": "999999"}, "organisation_id"),
+    ({"organisation_id": "999999"}, "organisation"),
+    ({"organisation": "no such organisation", "organisation_id": ""}, "organisation"),
     ({"language": "xx"}, "language"),
 ])
 def test_create_person_errors_keep_input(login_as, world, changes, field):
@@ -237,6 +239,27 @@ def test_edit_person_saves_admin_fields(login_as, world):
         "rita.new@example.org", world.municipal.id, "+30 1", True)
     assert rep.global_role == GlobalRole.NONE and rep.active  # not editable here
     assert audit("person.update")[0].actor_id == world.coordinator.id
+
+
+def test_the_organisation_is_typed_with_suggestions(login_as, world):
+    """No list of every organisation: the person's organisation shows by name in a type-ahead field; typing another
+    (in part) moves them, choosing "0" or emptying the field leaves them without one."""
+    client = login_as(world.coordinator)
+    rep = world.representative
+    page = client.get(f"/admin/people/{rep.id}").get_data(as_text=True)
+    assert re.search(r'<input[^>]*data-lookup="/admin/organisations.json"[^>]*value="Solidarity Now Athens \(SNA\)"',
+                     page) or re.search(r'value="Solidarity Now Athens \(SNA\)"[^>]*data-lookup', page)
+    assert "<option" not in page.split('id="organisation"')[1].split("</div>")[0]
+    assert [r["label"] for r in client.get("/admin/organisations.json?q=social").get_json()["results"]] == [
+        "Athens Social Services Directorate (ASSD)"]
+    moved = edit_data(rep, organisation="social services", organisation_id="")
+    assert client.post_form(f"/admin/people/{rep.id}", moved).status_code == 302
+    assert reload(rep.id).organisation_id == world.municipal.id
+    assert client.post_form(f"/admin/people/{rep.id}", edit_data(rep, organisation="", organisation_id="")
+                            ).status_code == 302
+    assert reload(rep.id).organisation_id is None
+    several = client.post_form(f"/admin/people/{rep.id}", edit_data(rep, organisation="athens", organisation_id=""))
+    assert several.status_code == 400 and "Several match" in several.get_data(as_text=True)
 
 
 def test_edit_person_conflict_keeps_input(login_as, world):

@@ -66,6 +66,7 @@ def outbox_message(world) -> str:
 EXPECTATIONS = [
     get("admin.index", const("/admin/"), only(COORDINATORS)),
     get("admin.list_people", const("/admin/people"), only(COORDINATORS)),
+    get("admin.suggest_organisations", const("/admin/organisations.json?q=athens"), only(COORDINATORS)),
     get("admin.create_person", const("/admin/people/new"), only(COORDINATORS)),
     post("admin.create_person", const("/admin/people/new"), only(COORDINATORS, ALLOWED)),
     get("admin.edit_person", member(), only(COORDINATORS)),
