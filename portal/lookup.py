@@ -115,6 +115,12 @@ def resolve(field: LookupField, resolver: Callable[[str], lookup.Resolved],
     return None
 
 
+def resolve_organisation(field: LookupField, scope) -> int | None:
+    """`resolve` for an organisation within `scope` (conditions), a picked id checked against it too."""
+    return resolve(field, lambda text: lookup.resolve_organisation(text, scope),
+                   by_id=lambda i: lookup.organisation_by_id(i, scope))
+
+
 class OrganisationFilter:
     """For a GET filter form with an `organisation` LookupField (mixed in before FlaskForm): after the other fields,
     the organisation typed or picked is resolved within `organisations_scope` (committees/lookup.py conditions, set
@@ -129,8 +135,7 @@ class OrganisationFilter:
         field, scope = self.organisation, self.organisations_scope  # type: ignore[attr-defined]
         if field.empty:
             return True
-        self.organisation_id = resolve(field, lambda text: lookup.resolve_organisation(text, scope),
-                                       by_id=lambda i: lookup.organisation_by_id(i, scope))
+        self.organisation_id = resolve_organisation(field, scope)
         return self.organisation_id is not None
 
 
@@ -139,8 +144,7 @@ def optional_organisation(field: LookupField) -> tuple[bool, int | None]:
     (no organisation), (True, id) for the one picked or typed, (False, None) with the field's error otherwise."""
     if field.chosen_id == 0 or field.empty:
         return True, None
-    found = resolve(field, lambda text: lookup.resolve_organisation(text, []),
-                    by_id=lambda i: lookup.organisation_by_id(i, []))
+    found = resolve_organisation(field, [])
     return found is not None, found
 
 

@@ -10,6 +10,7 @@ from wtforms import (DateField, HiddenField, SelectChoice, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from committees import action_lists
+from committees import lookup
 from committees.db import db
 from committees.models import CommitteeRole, GlobalRole, Membership, MembershipStatus, Organisation, Person
 from committees.models.actions import OPEN_ACTION_STATES, ActionItem, ActionPriority, ActionStatus
@@ -42,7 +43,7 @@ def owner_choices(committee_id: int) -> tuple[list, list]:
         .order_by(Person.full_name, Person.id)).all()
     orgs = db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(member_orgs))
                               .order_by(Organisation.name, Organisation.id)).all()
-    person_rows = [(r.id, f"{r.full_name} ({r.short_name or r.name})" if r.name else r.full_name) for r in people]
+    person_rows = [(r.id, lookup.person_label(r.full_name, r.short_name, r.name)) for r in people]
     return person_rows, [(r.id, r.name) for r in orgs]
 
 
